@@ -1,0 +1,208 @@
+"""Typed records passed between the pipeline stages.
+
+Each stage takes records of the previous stage and returns records of its own, so that a stage
+can be tested alone with hand-made inputs:
+
+    Capture -> NormalizedArticle -> EnrichedArticle -> LinkedDigest -> RenderedSite
+
+Records are frozen: a stage never edits what an earlier stage produced, which is what makes
+per-article caching by content hash safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+CaptureKind = Literal["txt", "html", "md"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one input file; the build reports it and goes on without that file."""
+
+    path: str
+    message: str
+    severity: Severity = "error"
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One raw capture exactly as stored under content/articles/."""
+
+    slug: str
+    path: Path
+    kind: CaptureKind
+    data: bytes = field(repr=False)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class NormalizedArticle:
+    """What normalization recovered from a capture: fields plus the article's own paragraphs."""
+
+    slug: str
+    paragraphs: tuple[str, ...]
+    title: str | None = None
+    subtitle: str | None = None
+    published: str | None = None  # ISO 8601 date (YYYY-MM-DD)
+    byline: str | None = None
+    outlet: str | None = None  # an outlet id, a domain or a name as found on the page
+    language: str | None = None
+    url: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """An editor's profile of an outlet (content/outlets.yml)."""
+
+    id: str
+    name: str
+    domains: tuple[str, ...] = ()
+    rating: str | None = None
+    ownership: str | None = None
+    stance: str | None = None
+    note: str | None = None  # editor's Markdown
+    sources: tuple[Source, ...] = ()
+    reviewed: str | None = None  # ISO date of the last review
+    hints: tuple[str, ...] = ()  # extra chrome patterns for this outlet's pages
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    entity_id: str
+    name: str  # the canonical name
+    kind: str  # person, place, organisation, event
+    surface: str  # the text as it appears in the article (first mention)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number an article reports together with what it counts ("32,000 militants")."""
+
+    value: str
+    counts: str
+    context: str
+
+
+@dataclass(frozen=True)
+class EditorialOverrides:
+    """Editors' corrections to the automatic linking, from the sidecar."""
+
+    pin_related: tuple[str, ...] = ()
+    drop_related: tuple[str, ...] = ()
+    story: str | None = None  # force this article into the named story (merge)
+    split_story: bool = False  # take this article out of its automatic story
+
+
+@dataclass(frozen=True)
+class EnrichedArticle:
+    """A normalized article with the editorial layer and recognised entities attached."""
+
+    id: str
+    title: str
+    paragraphs: tuple[str, ...]
+    subtitle: str | None = None
+    published: str | None = None
+    byline: str | None = None
+    url: str | None = None
+    outlet_id: str | None = None
+    outlet_name: str | None = None  # shown when the outlet has no profile yet
+    summary: str | None = None  # editor's Markdown
+    summary_status: str | None = None  # "draft" or "reviewed"
+    reviewer: str | None = None
+    reviewed: str | None = None
+    tags: tuple[str, ...] = ()
+    language: str | None = None
+    entities: tuple[EntityMention, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    overrides: EditorialOverrides = EditorialOverrides()
+    source_path: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class RelatedLink:
+    id: str
+    reason: str
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    title: str
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A gazetteer entry (content/entities.yml)."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class LinkedDigest:
+    """Everything the renderer needs: articles, outlets, and the links between articles."""
+
+    articles: tuple[EnrichedArticle, ...]
+    outlets: dict[str, Outlet]
+    related: dict[str, tuple[RelatedLink, ...]]
+    stories: dict[str, Story]
+    story_of: dict[str, str]
+    entities: dict[str, Entity] = field(default_factory=dict)
+    title: str = "Research digest"
+    description: str | None = None  # editor's Markdown about what the digest covers
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page, as Markdown for the site engine, at a path relative to the site."""
+
+    path: str
+    markdown: str
+    title: str
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """What the engine-agnostic core hands to the site engine (MkDocs today)."""
+
+    pages: tuple[Page, ...]
+    data_files: dict[str, bytes]
+    nav: tuple[tuple[str, str], ...]  # (title, page path) for the few index pages only
+    problems: tuple[Problem, ...] = ()
