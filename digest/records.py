@@ -100,6 +100,9 @@ class EntityMention:
     name: str  # the canonical name
     kind: str  # person, place, organisation, event
     surface: str  # the text as it appears in the article (first mention)
+    paragraph: int  # index of the paragraph holding the first mention
+    start: int  # character offsets of the first mention within that paragraph
+    end: int
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,15 @@ class Story:
     id: str
     title: str
     article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Links:
+    """What the linking stage adds: ranked related coverage and stories."""
+
+    related: dict[str, tuple[RelatedLink, ...]]
+    stories: dict[str, Story]
+    story_of: dict[str, str]
 
 
 @dataclass(frozen=True)
