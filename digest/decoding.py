@@ -1,0 +1,129 @@
+"""Turn a capture's bytes into clean text, whatever the browser or site saved it as.
+
+Order matters: a byte-order mark is the only certain signal, then strict UTF-8 (by far the most
+common and it almost never decodes legacy bytes by accident), then statistical detection for
+legacy code pages. Mojibake repair runs last, on text that decoded "successfully" but was
+mis-decoded before it reached us (the "¬†" of a no-break space read as Mac Roman, say).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import charset_normalizer
+from charset_normalizer.md import mess_ratio
+import ftfy
+
+from digest.errors import InputError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Controls that never appear in text a person copied; C0 beyond tab/newlines means binary data.
+_BINARY_CONTROLS = frozenset(chr(c) for c in (*range(0, 9), 11, *range(14, 32)))
+
+# Legacy code pages by how often pages on the web use them.
+_COMMON_WEB_CODE_PAGES = (
+    "cp1252", "cp1251", "cp1256", "cp1250", "gb18030", "shift_jis", "euc_kr", "big5", "cp1253",
+    "cp1254", "cp1255", "cp1257", "cp1258", "cp874", "koi8_r", "euc_jp", "iso8859_2", "iso8859_5",
+)
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,  # HTML is parsed later; Markdown and text may show entities on purpose
+    fix_line_breaks=True,
+    normalization="NFC",
+    uncurl_quotes=False,  # typographic quotes are content
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    explain=False,
+)
+
+
+def decode(data: bytes) -> str:
+    """Decode a capture and repair mis-decoded characters; raise InputError if it is not text."""
+    if not data.strip():
+        raise InputError("empty file")
+    text = _decode_bytes(data)
+    if not _BINARY_CONTROLS.isdisjoint(text):
+        raise InputError("binary data, not text (control characters found)")
+    return repair(text)
+
+
+def repair(text: str) -> str:
+    """Fix mojibake and line breaks but keep quotes, dashes and no-break spaces as typed."""
+    text = ftfy.fix_text(text, config=_FTFY_CONFIG)
+    # ftfy repairs a line only when the whole line re-encodes; a line mixing genuine curly quotes
+    # with one mis-decoded no-break space is left alone, so retry each non-ASCII run by itself.
+    return _NON_ASCII_RUN.sub(lambda run: ftfy.fix_encoding(run.group()), text)
+
+
+def _decode_bytes(data: bytes) -> str:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as error:
+                raise InputError(f"bytes do not match the {encoding} byte-order mark: {error.reason}") from None
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
+    if b"\x00" in data:
+        raise InputError("binary data, not text (NUL bytes found)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _decode_legacy(data)
+
+
+def _decode_legacy(data: bytes) -> str:
+    """Pick the likeliest legacy code page; among equally plausible ones, the most used on the web.
+
+    charset-normalizer often ranks several single-byte code pages the same on short or mostly
+    ASCII text (cp1250 and cp1252 for French) and sometimes leaves Windows-1252, the browsers'
+    default for unlabelled pages, out altogether; it is scored here like the others, and ties go
+    to the most common code page, which is what a browser's own guess amounts to.
+    """
+    candidates = {
+        match.encoding: (match.chaos, str(match))
+        for match in charset_normalizer.from_bytes(data)
+        if not match.encoding.startswith(("utf_16", "utf_32"))
+    }
+    try:
+        as_windows_1252 = data.decode("cp1252")
+        candidates.setdefault("cp1252", (mess_ratio(as_windows_1252), as_windows_1252))
+    except UnicodeDecodeError:
+        pass
+    if not candidates:
+        raise InputError("cannot decode the file: not UTF-8 and no known code page fits")
+    least_chaos = min(chaos for chaos, _ in candidates.values())
+    plausible = [encoding for encoding, (chaos, _) in candidates.items() if chaos <= least_chaos + 0.01]
+    return candidates[min(plausible, key=_web_rank)][1]
+
+
+def _web_rank(encoding: str) -> int:
+    return _COMMON_WEB_CODE_PAGES.index(encoding) if encoding in _COMMON_WEB_CODE_PAGES else len(_COMMON_WEB_CODE_PAGES)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a BOM shows as NUL in every other byte of ASCII-heavy text."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even_nuls = data[0::2].count(0)
+    odd_nuls = data[1::2].count(0)
+    half = len(data) // 2
+    for encoding, nuls, other in (("utf-16-le", odd_nuls, even_nuls), ("utf-16-be", even_nuls, odd_nuls)):
+        if nuls > 0.4 * half and other == 0:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
