@@ -28,13 +28,19 @@ _FUNCTION_WORDS = frozenset(
     el los las y en es por con para al""".split()
 )
 
-# Words that make up the interface of a page rather than its text, across sites.
-_INTERFACE_WORDS = frozenset(
-    """advertisement advertising share tweet email print comments comment subscribe newsletter
-    sign log login register follow reply replies like likes votes upvote downvote related
-    recommended trending popular sponsored menu navigation search home cookies cookie privacy
-    terms contact skip previous next more photo photos image video credit getty reuters caption
-    gallery close toggle load read click tap view notify feedbacks topics tags keywords filed""".split()
+# Words of a page's interface rather than its text, across sites. Those that announce what
+# follows an article (sharing, comments, more stories, legal notes) mark where it ends; the
+# others (advertising, photo credits) also turn up inside an article.
+_END_WORDS = frozenset(
+    """share sharing tweet comments comment subscribe newsletter newsletters related recommended
+    trending popular sponsored reply replies responses topics tags keywords filed copyright
+    rights reserved disclaimer terms privacy cookies cookie policy follow upvote downvote
+    notify feedbacks previous next""".split()
+)
+_FURNITURE_WORDS = frozenset(
+    """advertisement advertising ad ads email print like likes votes menu navigation search home
+    skip more photo photos image images video credit getty reuters ap caption gallery close
+    toggle load read click tap view sign log login register""".split()
 )
 
 
@@ -70,7 +76,7 @@ def page_lines(text: str) -> list[Line]:
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
-W = dict(base=-6.0, standalone=4.0, sentence=3.0, per_word=0.5, max_words=40, titlecase=3.0, interface=5.0)
+W = dict(base=-6.0, standalone=4.0, sentence=3.0, per_word=0.5, max_words=40, titlecase=3.0, furniture=5.0, end=15.0, share=0.3)
 
 
 def prose_score(line: Line) -> float:
@@ -82,12 +88,14 @@ def prose_score(line: Line) -> float:
         score += W["standalone"]
     if line.ends_sentence:
         score += W["sentence"]
-    if tokens:
-        capitalised = sum(token[0].isupper() for token in tokens) / len(tokens)
-        if capitalised > 0.6 and not line.ends_sentence and len(tokens) > 1:
+    if tokens and not line.ends_sentence:
+        lowered = [token.lower() for token in tokens]
+        if len(tokens) > 1 and sum(token[0].isupper() for token in tokens) / len(tokens) > 0.6:
             score -= W["titlecase"]
-        if sum(token.lower() in _INTERFACE_WORDS for token in tokens) / len(tokens) >= 0.3:
-            score -= W["interface"]
+        if sum(token in _END_WORDS for token in lowered) / len(tokens) >= W["share"]:
+            score -= W["end"]
+        elif sum(token in _FURNITURE_WORDS or token in _END_WORDS for token in lowered) / len(tokens) >= W["share"]:
+            score -= W["furniture"]
     return score
 
 
@@ -104,15 +112,59 @@ def densest_run(scores: list[float]) -> tuple[int, int]:
     return best_range
 
 
+W.update(anchor=0.5, gap=3, lead=5, tail=5, keep=-5)
+
+
+def article_span(lines: list[Line]) -> tuple[int, int]:
+    """Start and end (exclusive) of the article among a page's lines.
+
+    Lines that announce the end of an article (share, comments, related) cut the page into
+    sections; each section's densest run is a candidate. The article is the first candidate
+    nearly as strong as the strongest (related stories and comments come after the article and
+    can outweigh it), joined with candidates that follow it within a few lines.
+    """
+    scores = [prose_score(line) for line in lines]
+    candidates = []
+    section_start = 0
+    for index in range(len(lines) + 1):
+        if index == len(lines) or _ends_article(lines[index]):
+            start, end = densest_run(scores[section_start:index])
+            if end > start:
+                total = sum(scores[section_start + start : section_start + end])
+                candidates.append((section_start + start, section_start + end, total))
+            section_start = index + 1
+    if not candidates:
+        return 0, 0
+    strongest = max(total for _, _, total in candidates)
+    position = next(i for i, (_, _, total) in enumerate(candidates) if total >= W["anchor"] * strongest)
+    start, end, _ = candidates[position]
+    for next_start, next_end, total in candidates[position + 1 :]:
+        if next_start - end > W["gap"] or total <= 0:
+            break
+        end = next_end
+    return start, end
+
+
 def article_paragraphs(text: str) -> list[str]:
     """The article's paragraphs, in page order, from a whole page's innerText."""
     lines = page_lines(text)
-    if not lines:
-        return []
+    start, end = article_span(lines)
     scores = [prose_score(line) for line in lines]
-    start, end = densest_run(scores)
+    while start < end and scores[start] < W["lead"]:
+        start += 1
+    while end > start and scores[end - 1] < W["tail"]:
+        end -= 1
     return [line.text for line, score in zip(lines[start:end], scores[start:end]) if _keep(line, score)]
 
 
+def _ends_article(line: Line) -> bool:
+    tokens = [token.lower() for token in _WORD.findall(line.text)]
+    return (
+        bool(tokens)
+        and not line.ends_sentence
+        and sum(token in _END_WORDS for token in tokens) / len(tokens) >= W["share"]
+    )
+
+
 def _keep(line: Line, score: float) -> bool:
-    return score > 0 or line.standalone
+    return score > W["keep"] or line.standalone
