@@ -146,7 +146,6 @@ class EnrichedArticle:
     entities: tuple[EntityMention, ...] = ()
     figures: tuple[Figure, ...] = ()
     overrides: EditorialOverrides = EditorialOverrides()
-    source_path: str = ""
 
     @property
     def text(self) -> str:
@@ -217,4 +216,5 @@ class RenderedSite:
     pages: tuple[Page, ...]
     data_files: dict[str, bytes]
     nav: tuple[tuple[str, str], ...]  # (title, page path) for the few index pages only
+    title: str = "Research digest"
     problems: tuple[Problem, ...] = ()

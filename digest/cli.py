@@ -1,0 +1,63 @@
+"""The `digest` command line."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .records import Problem
+
+
+def report(problems: list[Problem] | tuple[Problem, ...]) -> None:
+    """Print problems to stderr, one `PATH:LINE:COLUMN: severity: message` a line."""
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def _default_config() -> Path:
+    local = Path("mkdocs.yml")
+    return local if local.exists() else Path(__file__).resolve().parent.parent / "mkdocs.yml"
+
+
+@click.group()
+@click.version_option(package_name="digest")
+def main() -> None:
+    """Turn a folder of article captures and editors' YAML into a browsable static site."""
+
+
+@main.command()
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"), show_default=True, help="The content folder.")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True, help="Where the built site goes (replaced atomically).")
+@click.option("--config-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None, help="MkDocs configuration [default: ./mkdocs.yml].")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".digest-cache"), show_default=True, help="Per-article cache, keyed by content hash.")
+@click.option("--strict", is_flag=True, help="Fail on any problem in the content, and on MkDocs warnings.")
+def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir: Path, strict: bool) -> None:
+    """Build the whole site from CONTENT into SITE-DIR."""
+    from mkdocs.exceptions import MkDocsException
+
+    from .mkdocs_plugin import build_with_mkdocs, load_mkdocs_config, page_url_style
+    from .pipeline import build_pages
+    from .publish import publish
+
+    if not content_dir.is_dir():
+        raise click.ClickException(f"{content_dir}: no such content folder")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    config_file = config_file or _default_config()
+
+    def build_into(folder: Path) -> None:
+        config, plugin = load_mkdocs_config(config_file, content_dir, folder, strict)
+        site = build_pages(content_dir, cache_dir, show_progress=sys.stderr.isatty(), page_url=page_url_style(config))
+        report(site.problems)
+        if strict and site.problems:
+            raise click.ClickException(f"{len(site.problems)} problem(s) in {content_dir}; strict build stopped, site left as it was")
+        build_with_mkdocs(config, plugin, site)
+        click.echo(f"Built {len(site.pages)} pages from {content_dir} ({len(site.problems)} problem(s) reported).", err=True)
+
+    try:
+        publish(site_dir, build_into)
+    except MkDocsException as err:
+        raise click.ClickException(f"MkDocs: {err}") from None
+    click.echo(f"Site written to {site_dir}/. Browse it with `mkdocs serve` (live preview) or open {site_dir}/index.html.")

@@ -1,0 +1,148 @@
+"""The editorial layer: sidecars, outlet profiles and the digest's own description.
+
+Editors' values win over what normalization guessed. A broken sidecar or outlet profile is
+reported and left out; the article itself still builds from its capture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from collections.abc import Mapping
+
+from .errors import InputError
+from .paths import safe_name
+from .records import (
+    EditorialOverrides,
+    EnrichedArticle,
+    NormalizedArticle,
+    Outlet,
+    Problem,
+    Source,
+)
+from .schemas import DigestModel, OutletModel, SidecarModel
+from .validation import load_and_validate, validate_loaded
+from .yaml_loading import load_yaml_file
+
+OUTLETS_FILE = "outlets.yml"
+DIGEST_FILE = "digest.yml"
+
+
+@dataclass(frozen=True)
+class Editorial:
+    digest: DigestModel
+    outlets: dict[str, Outlet]
+    problems: tuple[Problem, ...]
+
+
+def _outlet_record(outlet_id: str, model: OutletModel) -> Outlet:
+    return Outlet(
+        id=outlet_id,
+        name=model.name,
+        domains=tuple(d.lower().removeprefix("www.") for d in model.domains),
+        rating=model.rating,
+        ownership=model.ownership,
+        stance=model.stance,
+        note=model.note,
+        sources=tuple(Source(s.title, s.url) for s in model.sources),
+        reviewed=model.reviewed.isoformat() if model.reviewed else None,
+        hints=tuple(model.hints),
+    )
+
+
+def load_outlets(path: Path) -> tuple[dict[str, Outlet], list[Problem]]:
+    """Each outlet is validated on its own, so one bad profile does not hide the others."""
+    if not path.exists():
+        return {}, []
+    try:
+        loaded = load_yaml_file(path)
+    except InputError as err:
+        return {}, [Problem(str(path), err.message, "error", err.line, err.column)]
+    if loaded.data is None:
+        return {}, []
+    if not isinstance(loaded.data, dict):
+        return {}, [Problem(str(path), "expected a mapping of outlet ids to profiles", "error", 1, 1)]
+    outlets: dict[str, Outlet] = {}
+    problems: list[Problem] = []
+    for outlet_id in loaded.data:
+        line, column = loaded.position((outlet_id,))
+        if not isinstance(outlet_id, str) or safe_name(outlet_id) != outlet_id:
+            problems.append(Problem(str(path), f"outlet id {outlet_id!r} must be lowercase letters, digits and dashes", "error", line, column))
+            continue
+        model, found = validate_loaded(OutletModel, loaded, path, (outlet_id,))
+        problems.extend(found)
+        if model is not None:
+            outlets[outlet_id] = _outlet_record(outlet_id, model)
+    return outlets, problems
+
+
+def load_editorial(content_dir: Path) -> Editorial:
+    problems: list[Problem] = []
+    digest_path = content_dir / DIGEST_FILE
+    digest = DigestModel()
+    if digest_path.exists():
+        model, found = load_and_validate(DigestModel, digest_path)
+        problems.extend(found)
+        digest = model or digest
+    outlets, found = load_outlets(content_dir / OUTLETS_FILE)
+    problems.extend(found)
+    return Editorial(digest, outlets, tuple(problems))
+
+
+def load_sidecar(path: Path) -> tuple[SidecarModel | None, list[Problem]]:
+    if not path.exists():
+        return None, []
+    return load_and_validate(SidecarModel, path)
+
+
+def resolve_outlet(name: str | None, outlets: Mapping[str, Outlet]) -> tuple[str | None, str | None]:
+    """Map an outlet id, domain or name to (outlet id, display name).
+
+    An outlet without a profile still gets an id, so that its articles share an outlet page
+    that says it has not been assessed yet.
+    """
+    if not name:
+        return None, None
+    wanted = name.strip().lower().removeprefix("www.")
+    for outlet in outlets.values():
+        if wanted in (outlet.id, outlet.name.lower()) or wanted in outlet.domains:
+            return outlet.id, outlet.name
+    return safe_name(name), name.strip()
+
+
+def enrich(
+    article: NormalizedArticle,
+    sidecar: SidecarModel | None,
+    outlets: Mapping[str, Outlet],
+    recognise_entities=None,
+    extract_figures=None,
+) -> EnrichedArticle:
+    """Combine a normalized article with its sidecar; sidecar values win."""
+    side = sidecar or SidecarModel()
+    outlet_id, outlet_name = resolve_outlet(side.outlet or article.outlet, outlets)
+    paragraphs = article.paragraphs
+    return EnrichedArticle(
+        id=article.slug,
+        title=side.title or article.title or article.slug,
+        paragraphs=paragraphs,
+        subtitle=side.subtitle or article.subtitle,
+        published=side.published.isoformat() if side.published else article.published,
+        byline=side.byline or article.byline,
+        url=side.url or article.url,
+        outlet_id=outlet_id,
+        outlet_name=outlet_name,
+        summary=side.summary,
+        summary_status=side.summary_status or ("draft" if side.summary else None),
+        reviewer=side.reviewer,
+        reviewed=side.reviewed.isoformat() if side.reviewed else None,
+        tags=tuple(side.tags),
+        language=article.language,
+        entities=recognise_entities(paragraphs) if recognise_entities else (),
+        figures=extract_figures(paragraphs) if extract_figures else (),
+        overrides=EditorialOverrides(
+            pin_related=tuple(side.related.pin),
+            drop_related=tuple(side.related.drop),
+            story=side.story,
+            split_story=side.split_story,
+        ),
+    )

@@ -1,0 +1,38 @@
+"""The one way a name from content (slug, outlet id, tag, entity) becomes a file name.
+
+Names come from editors and from captures, so they are untrusted: whatever goes in, what
+comes out is a single lowercase ASCII path segment that cannot climb out of the site folder,
+collide with a Windows device name, or be empty. Names that had to change get a short hash
+of the original, so that two different names never share a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+MAX_NAME_LENGTH = 80
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
+_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+def safe_name(name: str) -> str:
+    """A file-name segment for ``name``: [a-z0-9-], 1 to 80 characters, never reserved."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    cleaned = _UNSAFE.sub("-", ascii_name.lower()).strip("-")[:MAX_NAME_LENGTH].strip("-")
+    if cleaned and cleaned == name and cleaned not in _WINDOWS_RESERVED:
+        return cleaned
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    stem = cleaned[: MAX_NAME_LENGTH - 9] or "item"
+    return f"{stem}-{digest}"
+
+
+def inside(root: Path, relative: str) -> Path:
+    """The path of ``relative`` under ``root``; refuses anything that would land outside it."""
+    base = root.resolve()
+    target = (base / relative).resolve()
+    if target != base and base not in target.parents:
+        raise ValueError(f"path {relative!r} leaves {root}")
+    return target

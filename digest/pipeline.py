@@ -1,0 +1,88 @@
+"""The pipeline from a content folder to a linked digest and its rendered pages.
+
+This is the engine-agnostic core: it reads content/, runs the stages in order and returns
+records. Handing pages to a site engine is the adapter's job (mkdocs_plugin.py), and writing
+the site safely is publish.py's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from rich.progress import Progress
+
+from .cache import NormalizationCache
+from .captures import discover_captures, sidecar_path
+from .editorial import enrich, load_editorial, load_sidecar
+from .entities import load_gazetteer, recognise
+from .errors import InputError
+from .figures import extract_figures
+from .linking import link
+from .normalize import normalize
+from .records import Capture, EnrichedArticle, LinkedDigest, NormalizedArticle, Problem, RenderedSite
+from .render import directory_url, render_site
+
+GAZETTEER_FILE = "entities.yml"
+PROGRESS_THRESHOLD = 200
+
+
+def _normalize_one(capture: Capture, outlets, cache: NormalizationCache | None) -> NormalizedArticle:
+    compute = partial(normalize, capture, outlets)
+    return cache.get_or_compute(capture, compute) if cache else compute()
+
+
+def assemble_digest(
+    content_dir: Path, cache_dir: Path | None = None, show_progress: bool = False
+) -> tuple[LinkedDigest, list[Problem]]:
+    """Run every stage up to linking. Bad files become Problems; the rest still builds."""
+    captures, problems = discover_captures(content_dir)
+    editorial = load_editorial(content_dir)
+    problems.extend(editorial.problems)
+    gazetteer, found = load_gazetteer(content_dir / GAZETTEER_FILE)
+    problems.extend(found)
+    cache = NormalizationCache(cache_dir, editorial.outlets) if cache_dir else None
+    recognise_entities = partial(recognise, gazetteer=gazetteer)
+
+    articles: list[EnrichedArticle] = []
+    with Progress(transient=True, disable=not show_progress or len(captures) < PROGRESS_THRESHOLD) as progress:
+        for capture in progress.track(captures, description="Normalizing captures"):
+            try:
+                normalized = _normalize_one(capture, editorial.outlets, cache)
+            except InputError as err:
+                problems.append(Problem(str(capture.path), err.message, "error", err.line, err.column))
+                continue
+            except Exception as err:  # a bug or a pathological page must not stop the build
+                problems.append(Problem(str(capture.path), f"could not be normalized ({type(err).__name__}: {err})"))
+                continue
+            side_path = sidecar_path(content_dir, capture.slug)
+            sidecar, found = load_sidecar(side_path) if side_path else (None, [])
+            problems.extend(found)
+            articles.append(enrich(normalized, sidecar, editorial.outlets, recognise_entities, extract_figures))
+
+    links = link(articles)
+    digest = LinkedDigest(
+        articles=tuple(articles),
+        outlets=editorial.outlets,
+        related=links.related,
+        stories=links.stories,
+        story_of=links.story_of,
+        entities=gazetteer,
+        title=editorial.digest.title,
+        description=editorial.digest.description,
+    )
+    return digest, problems
+
+
+def build_pages(
+    content_dir: Path,
+    cache_dir: Path | None = None,
+    show_progress: bool = False,
+    page_url: Callable[[str], str] = directory_url,
+) -> RenderedSite:
+    """Content folder in, Markdown pages and data files out: what any site engine needs."""
+    digest, problems = assemble_digest(content_dir, cache_dir, show_progress)
+    site = render_site(digest, page_url)
+    return dataclasses.replace(site, problems=tuple(problems))

@@ -1,0 +1,69 @@
+"""Replacing the site folder atomically, one build at a time.
+
+A build writes into a fresh folder beside the site and swaps it in at the end, so a failed,
+interrupted or killed build leaves the previous site whole. On Linux the swap is a single
+renameat2(RENAME_EXCHANGE) call; elsewhere two renames leave a gap of microseconds.
+A lock file beside the site keeps two builds from swapping at once.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from filelock import FileLock
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+LOCK_TIMEOUT_SECONDS = 3600
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directories; False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _leftovers(site_dir: Path) -> list[Path]:
+    return [p for p in site_dir.parent.glob(f".{site_dir.name}.*") if p.is_dir()]
+
+
+def lock_path(site_dir: Path) -> Path:
+    return site_dir.parent / f".{site_dir.name}.lock"
+
+
+def publish(site_dir: Path, build_into: Callable[[Path], None]) -> None:
+    """Run ``build_into(folder)`` on a new folder, then make that folder the site.
+
+    If ``build_into`` raises, the site is left exactly as it was.
+    """
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(lock_path(site_dir)), timeout=LOCK_TIMEOUT_SECONDS):
+        for stale in _leftovers(site_dir):  # from builds that were killed; we hold the lock
+            shutil.rmtree(stale, ignore_errors=True)
+        new = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
+        try:
+            build_into(new)
+            new.chmod(0o755)
+            if not site_dir.exists():
+                os.rename(new, site_dir)
+            elif _exchange(new, site_dir):
+                pass  # `new` now holds the previous site
+            else:
+                old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
+                os.rename(site_dir, old)
+                os.rename(new, site_dir)
+                new = old
+        finally:
+            shutil.rmtree(new, ignore_errors=True)

@@ -1,0 +1,257 @@
+"""Rendering a linked digest into Markdown pages and data files with Jinja2 templates.
+
+The output is plain Markdown plus data, so any site engine that reads Markdown can publish it;
+the MkDocs adapter only hands these pages over. Every value a template prints goes through
+``inert`` unless it is already safe markup (editors' Markdown rendered by ``editor_markdown``,
+or links this module builds), so escaping is the default and cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from .escaping import editor_markdown, inert, safe_url
+from .paths import safe_name
+from .records import EnrichedArticle, LinkedDigest, Page, RenderedSite
+from .schemas import RATING_SCALE
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+ARTICLES_PER_INDEX_PAGE = 500
+LATEST_ON_HOME = 10
+
+RATING_LABELS = {
+    "high": "High reliability",
+    "mostly-reliable": "Mostly reliable",
+    "mixed": "Mixed reliability",
+    "low": "Low reliability",
+    "very-low": "Very low reliability",
+}
+NOT_ASSESSED = "Not yet assessed"
+# Page titles reach the theme's <title> and header, which we do not control: keep them plain.
+_TITLE_LOOKALIKES = str.maketrans({"<": "‹", ">": "›", "&": "＆", '"': "”", "'": "’", "`": "ˋ", "{": "❴", "}": "❵"})
+
+
+def article_page(article_id: str) -> str:
+    return f"articles/{safe_name(article_id)}.md"
+
+
+def outlet_page(outlet_id: str) -> str:
+    return f"outlets/{safe_name(outlet_id)}.md"
+
+
+def directory_url(page_path: str) -> str:
+    """The URL of a page under MkDocs' default use_directory_urls."""
+    stem = page_path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def file_url(page_path: str) -> str:
+    """The URL of a page when use_directory_urls is off."""
+    return page_path.removesuffix(".md") + ".html"
+
+
+def relative_link(from_page: str, to_page: str) -> str:
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+def _finalize(value: object) -> object:
+    if value is None:
+        return ""
+    return value if isinstance(value, Markup) else inert(value)
+
+
+def _front_matter(title: str, **extra: object) -> str:
+    meta = {"title": " ".join(title.split()).translate(_TITLE_LOOKALIKES)[:200], **extra}
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+class Renderer:
+    """Holds the template environment and the digest's lookups while pages are rendered."""
+
+    def __init__(self, digest: LinkedDigest, templates_dir: Path = TEMPLATES_DIR):
+        self.digest = digest
+        self.by_id = {a.id: a for a in digest.articles}
+        self.unprofiled_names = {a.outlet_id: a.outlet_name for a in digest.articles if a.outlet_id}
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            autoescape=False,  # output is Markdown; _finalize makes every value inert instead
+            finalize=_finalize,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(markdown=editor_markdown, rating_label=self.rating_label)
+        self.env.globals.update(
+            link=self.link,
+            external_link=self.external_link,
+            outlet_badge=self.outlet_badge,
+            article_page=article_page,
+            outlet_page=outlet_page,
+            rating_scale=RATING_SCALE,
+            rating_labels=RATING_LABELS,
+        )
+
+    # -- helpers the templates call -------------------------------------------------------
+    @staticmethod
+    def rating_label(rating: str | None) -> str:
+        return RATING_LABELS.get(rating or "", NOT_ASSESSED)
+
+    @staticmethod
+    def link(text: object, from_page: str, to_page: str) -> Markup:
+        """A Markdown link between generated pages; the engine checks that it resolves."""
+        return Markup(f"[{inert(text)}]({relative_link(from_page, to_page)})")
+
+    @staticmethod
+    def external_link(text: object, url: str | None) -> Markup:
+        url = safe_url(url)
+        if url is None:
+            return Markup("")
+        return Markup(f'<a href="{Markup.escape(url)}" rel="nofollow noopener noreferrer">{inert(text)}</a>')
+
+    def outlet_badge(self, outlet_id: str | None, from_page: str) -> Markup:
+        """Outlet name linking to its page, with its rating; or 'Unattributed'."""
+        if not outlet_id:
+            return Markup("Unattributed")
+        outlet = self.digest.outlets.get(outlet_id)
+        rating = outlet.rating if outlet else None
+        css = f"rating rating-{rating}" if rating else "rating rating-none"
+        return self.link(self.outlet_name(outlet_id), from_page, outlet_page(outlet_id)) + Markup(
+            f' <span class="{css}">{inert(self.rating_label(rating))}</span>'
+        )
+
+    def outlet_name(self, outlet_id: str) -> str:
+        outlet = self.digest.outlets.get(outlet_id)
+        return outlet.name if outlet else self.unprofiled_names.get(outlet_id) or outlet_id
+
+    # -- pages ----------------------------------------------------------------------------
+    def page(self, template: str, path: str, title: str, **context: object) -> Page:
+        body = self.env.get_template(template).render(page_path=path, digest=self.digest, **context)
+        return Page(path=path, markdown=_front_matter(title) + body, title=title)
+
+    def paragraphs_with_entity_links(self, article: EnrichedArticle, from_page: str) -> list[Markup]:
+        """The article's paragraphs, inert, with the first mention of each known entity linked."""
+        by_paragraph: dict[int, list] = defaultdict(list)
+        for mention in article.entities:
+            if mention.entity_id in self.digest.entities:
+                by_paragraph[mention.paragraph].append(mention)
+        rendered = []
+        for index, paragraph in enumerate(article.paragraphs):
+            pieces, cursor = [], 0
+            for mention in sorted(by_paragraph.get(index, ()), key=lambda m: m.start):
+                if mention.start < cursor:
+                    continue  # overlapping mentions: the first one wins
+                pieces.append(inert(paragraph[cursor : mention.start]))
+                target = f"entities/{safe_name(mention.entity_id)}.md"
+                pieces.append(self.link(paragraph[mention.start : mention.end], from_page, target))
+                cursor = mention.end
+            pieces.append(inert(paragraph[cursor:]))
+            rendered.append(Markup(" ").join(p for p in pieces if p))
+        return rendered
+
+
+def newest_first(articles) -> list[EnrichedArticle]:
+    """Dated articles newest first, then undated ones by title."""
+    dated = sorted((a for a in articles if a.published), key=lambda a: (a.published, a.id), reverse=True)
+    undated = sorted((a for a in articles if not a.published), key=lambda a: a.title.lower())
+    return dated + undated
+
+
+def _articles_json(digest: LinkedDigest, page_url: Callable[[str], str]) -> bytes:
+    records = []
+    for article in digest.articles:
+        records.append(
+            {
+                "id": article.id,
+                "title": article.title,
+                "subtitle": article.subtitle,
+                "outlet": article.outlet_id,
+                "outlet_name": article.outlet_name,
+                "published": article.published,
+                "byline": article.byline,
+                "url": article.url,
+                "summary": article.summary,
+                "summary_status": article.summary_status,
+                "text": article.text,
+                "tags": list(article.tags),
+                "entities": [m.entity_id for m in article.entities],
+                "related": [{"id": r.id, "reason": r.reason} for r in digest.related.get(article.id, ())],
+                "story": digest.story_of.get(article.id),
+                "page": page_url(article_page(article.id)),
+            }
+        )
+    return json.dumps({"articles": records}, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def render_site(digest: LinkedDigest, page_url: Callable[[str], str] = directory_url) -> RenderedSite:
+    renderer = Renderer(digest)
+    ordered = newest_first(digest.articles)
+    pages: list[Page] = []
+
+    pages.append(
+        renderer.page(
+            "home.md.j2", "index.md", digest.title,
+            latest=ordered[:LATEST_ON_HOME], article_count=len(ordered),
+            outlets=sorted(digest.outlets.values(), key=lambda o: o.name.lower()),
+        )
+    )
+
+    chunks = [ordered[i : i + ARTICLES_PER_INDEX_PAGE] for i in range(0, len(ordered), ARTICLES_PER_INDEX_PAGE)] or [[]]
+    index_paths = ["articles/index.md"] + [f"articles/page-{n}.md" for n in range(2, len(chunks) + 1)]
+    for number, (chunk, path) in enumerate(zip(chunks, index_paths), start=1):
+        pages.append(
+            renderer.page(
+                "articles_index.md.j2", path, "All articles" if number == 1 else f"All articles, page {number}",
+                articles=chunk, number=number, index_paths=index_paths, total=len(ordered),
+            )
+        )
+
+    for article in digest.articles:
+        path = article_page(article.id)
+        pages.append(
+            renderer.page(
+                "article.md.j2", path, article.title,
+                article=article,
+                outlet=digest.outlets.get(article.outlet_id or ""),
+                paragraphs=renderer.paragraphs_with_entity_links(article, path),
+                related=[(renderer.by_id[r.id], r) for r in digest.related.get(article.id, ()) if r.id in renderer.by_id],
+            )
+        )
+
+    by_outlet: dict[str, list[EnrichedArticle]] = defaultdict(list)
+    for article in ordered:
+        if article.outlet_id:
+            by_outlet[article.outlet_id].append(article)
+    outlet_ids = sorted(set(digest.outlets) | set(by_outlet))
+    for outlet_id in outlet_ids:
+        name = renderer.outlet_name(outlet_id)
+        pages.append(
+            renderer.page(
+                "outlet.md.j2", outlet_page(outlet_id), name,
+                outlet=digest.outlets.get(outlet_id), name=name, articles=by_outlet.get(outlet_id, []),
+            )
+        )
+    pages.append(
+        renderer.page(
+            "outlets_index.md.j2", "outlets/index.md", "Outlets",
+            outlets=[(oid, renderer.outlet_name(oid), len(by_outlet.get(oid, []))) for oid in outlet_ids],
+        )
+    )
+
+    nav = (("Home", "index.md"), ("Articles", "articles/index.md"), ("Outlets", "outlets/index.md"))
+    return RenderedSite(
+        pages=tuple(pages),
+        data_files={"data/articles.json": _articles_json(digest, page_url)},
+        nav=nav,
+        title=digest.title,
+    )

@@ -1,0 +1,96 @@
+"""The schemas of everything editors write, declared once.
+
+The pydantic models are the single source of truth: the loaders validate with them, and the
+JSON Schema files that editors' editors use for completion are generated from them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+RATING_SCALE: dict[str, str] = {
+    "high": "Consistently accurate; clear sourcing; corrects its errors.",
+    "mostly-reliable": "Generally accurate, with some slant or selective framing.",
+    "mixed": "Accurate reporting alongside unsourced or one-sided claims; verify before use.",
+    "low": "Frequently unsupported, misleading or propagandistic claims.",
+    "very-low": "Fabrication or coordinated disinformation; use only as a record of what it says.",
+}
+
+Rating = Literal["high", "mostly-reliable", "mixed", "low", "very-low"]
+HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=2000)]
+Identifier = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=100)
+]
+ShortText = Annotated[str, StringConstraints(max_length=500)]
+LongText = Annotated[str, StringConstraints(max_length=20_000)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class SourceModel(_Strict):
+    """A public source an assessment rests on."""
+
+    title: ShortText
+    url: HttpUrl
+
+
+class OutletModel(_Strict):
+    """An outlet profile in content/outlets.yml."""
+
+    name: ShortText
+    domains: list[Annotated[str, StringConstraints(max_length=253)]] = []
+    rating: Rating | None = Field(None, description="; ".join(f"{k}: {v}" for k, v in RATING_SCALE.items()))
+    ownership: LongText | None = None
+    stance: LongText | None = None
+    note: LongText | None = Field(None, description="The reliability note, in Markdown.")
+    sources: list[SourceModel] = []
+    reviewed: dt.date | None = None
+    hints: list[Annotated[str, StringConstraints(max_length=500)]] = Field(
+        [], description="Regular expressions (RE2 syntax) for chrome lines on this outlet's pages."
+    )
+
+
+class RelatedOverridesModel(_Strict):
+    pin: list[Identifier] = Field([], description="Slugs always listed as related, first.")
+    drop: list[Identifier] = Field([], description="Slugs never listed as related.")
+
+
+class ProvenanceModel(_Strict):
+    source: ShortText | None = None
+    retrieved: dt.datetime | None = None
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
+
+
+class SidecarModel(_Strict):
+    """content/articles/SLUG.yml: what editors add to one capture. Values here win."""
+
+    title: ShortText | None = None
+    subtitle: ShortText | None = None
+    url: HttpUrl | None = None
+    outlet: ShortText | None = Field(None, description="An outlet id from outlets.yml, or a domain.")
+    published: dt.date | None = None
+    byline: ShortText | None = None
+    summary: LongText | None = Field(None, description="The editor's summary, in Markdown.")
+    summary_status: Literal["draft", "reviewed"] | None = None
+    reviewer: ShortText | None = None
+    reviewed: dt.date | None = None
+    tags: list[Annotated[str, StringConstraints(max_length=100)]] = []
+    related: RelatedOverridesModel = RelatedOverridesModel()
+    story: Identifier | None = Field(None, description="Put this article into the story with this id.")
+    split_story: bool = Field(False, description="Take this article out of its automatic story.")
+    provenance: ProvenanceModel | None = None
+
+
+class DigestModel(_Strict):
+    """content/digest.yml: what the digest as a whole covers."""
+
+    title: ShortText = "Research digest"
+    description: LongText | None = None
+
+
+OutletsFile = dict[Identifier, OutletModel]

@@ -1,0 +1,85 @@
+"""Validate loaded YAML against a schema and say exactly where each problem is."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from .errors import InputError
+from .records import Problem
+from .yaml_loading import LoadedYaml, load_yaml_file
+
+T = TypeVar("T")
+
+
+def _known_keys(schema: Any, loc: tuple[Any, ...]) -> list[str]:
+    """The field names allowed at ``loc``, for did-you-mean hints on unknown keys."""
+    model = schema if isinstance(schema, type) and issubclass(schema, BaseModel) else None
+    if model is None:
+        args = getattr(schema, "__args__", ())
+        if len(args) == 2 and isinstance(args[1], type) and issubclass(args[1], BaseModel):
+            model, loc = args[1], loc[1:]  # a mapping of ids to models
+        else:
+            return []
+    for key in loc:
+        if isinstance(key, int):
+            continue
+        field = model.model_fields.get(key)
+        if field is None:
+            break
+        annotation = field.annotation
+        inner = [a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type)]
+        nested = next((a for a in inner if issubclass(a, BaseModel)), None)
+        if nested is None:
+            break
+        model = nested
+    return list(model.model_fields)
+
+
+def _message(error: dict[str, Any], schema: Any) -> str:
+    loc = tuple(error["loc"])
+    name = ".".join(str(part) for part in loc) or "document"
+    if error["type"] == "extra_forbidden":
+        known = _known_keys(schema, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(known)})"
+        return f"unknown key '{loc[-1]}'{hint}"
+    if error["type"] == "string_pattern_mismatch" and loc and loc[-1] == "url":
+        return f"{name}: must be an http:// or https:// URL"
+    return f"{name}: {error['msg']}"
+
+
+def validate_loaded(
+    schema: type[T] | Any, loaded: LoadedYaml, path: Path, keys: tuple[Any, ...] = ()
+) -> tuple[T | None, list[Problem]]:
+    """Validate the mapping at ``keys`` in parsed YAML; each error becomes a Problem at its position."""
+    data = loaded.data
+    for key in keys:
+        data = data[key]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        line, column = loaded.position(keys)
+        kind = type(data).__name__
+        return None, [Problem(str(path), f"expected a mapping of keys to values, found a {kind}", "error", line, column)]
+    try:
+        return TypeAdapter(schema).validate_python(data), []
+    except ValidationError as err:
+        problems = []
+        for error in err.errors():
+            loc = tuple(error["loc"])
+            line, column = loaded.position(keys + loc)
+            problems.append(Problem(str(path), _message(error, schema), "error", line, column))
+        return None, problems
+
+
+def load_and_validate(schema: type[T] | Any, path: Path) -> tuple[T | None, list[Problem]]:
+    """Load a YAML file and validate it; never raises for bad input."""
+    try:
+        loaded = load_yaml_file(path)
+    except InputError as err:
+        return None, [Problem(str(path), err.message, "error", err.line, err.column)]
+    return validate_loaded(schema, loaded, path)
