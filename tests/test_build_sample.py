@@ -1,0 +1,115 @@
+"""A whole build of the sample digest, checked the way a reader would use the site."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from conftest import REPO, SAMPLE_CONTENT
+from digest.cli import main
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("build")
+    before = _snapshot(SAMPLE_CONTENT)
+    result = CliRunner().invoke(
+        main,
+        ["build", "--content", str(SAMPLE_CONTENT), "--site-dir", str(tmp / "site"), "--cache-dir", str(tmp / "cache"), "--config-file", str(REPO / "mkdocs.yml")],
+    )
+    assert result.exit_code == 0, result.output
+    assert _snapshot(SAMPLE_CONTENT) == before, "a build must not change content/"
+    return tmp / "site"
+
+
+def _pages(site: Path):
+    for path in sorted(site.rglob("*.html")):
+        yield path, BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def _target(site: Path, page: Path, href: str) -> Path | None:
+    """The file an internal link points at, or None for external links."""
+    page_url = "/" + str(page.relative_to(site)).replace("index.html", "")
+    url = urljoin(page_url, href)
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return None
+    path = unquote(parts.path).lstrip("/")
+    target = site / path
+    return target / "index.html" if path == "" or path.endswith("/") else target
+
+
+def test_every_internal_link_resolves(built_site):
+    broken = []
+    for page, soup in _pages(built_site):
+        for tag, attribute in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")):
+            for element in soup.find_all(tag):
+                href = element.get(attribute)
+                if not href or href.startswith("#"):
+                    continue
+                target = _target(built_site, page, href)
+                if target is not None and not target.exists():
+                    broken.append(f"{page.relative_to(built_site)} -> {href}")
+    assert broken == []
+
+
+def test_each_article_page_has_summary_outlet_note_and_related_links(built_site):
+    articles = json.loads((built_site / "data" / "articles.json").read_text())["articles"]
+    outlets = yaml.safe_load((SAMPLE_CONTENT / "outlets.yml").read_text())
+    assert len(articles) == 5
+    for record in articles:
+        sidecar = yaml.safe_load((SAMPLE_CONTENT / "articles" / f"{record['id']}.yml").read_text())
+        soup = BeautifulSoup((built_site / record["page"] / "index.html").read_text(), "html.parser")
+        text = " ".join(soup.get_text(" ").split())
+        summary_start = " ".join(sidecar["summary"].split())[:60]
+        assert summary_start in text, record["id"]
+        if sidecar.get("outlet"):
+            note_start = " ".join(BeautifulSoup(outlets[sidecar["outlet"]]["note"], "html.parser").get_text().split())[:40]
+            assert note_start.replace("**", "") in text.replace("**", ""), record["id"]
+        else:
+            assert "does not name its outlet" in text
+        related_heading = soup.find(id="related-coverage")
+        related_list = related_heading.find_next("ul")
+        assert related_list is not None and related_list.find("a"), f"{record['id']} has no related links"
+        assert all(r["reason"] for r in record["related"])
+
+
+def test_articles_json_and_index_pages(built_site):
+    data = json.loads((built_site / "data" / "articles.json").read_text())
+    dated = [a["published"] for a in data["articles"] if a["published"]]
+    index = (built_site / "articles" / "index.html").read_text()
+    positions = [index.index(date) for date in sorted(dated, reverse=True)]
+    assert positions == sorted(positions), "the index lists articles newest first"
+    home = BeautifulSoup((built_site / "index.html").read_text(), "html.parser").get_text()
+    assert "Low reliability" in home and "Latest articles" in home
+    nav = BeautifulSoup((built_site / "index.html").read_text(), "html.parser").select("nav.md-nav--primary a")
+    assert not any("/articles/" in (a.get("href") or "") and a.get("href").rstrip("/").count("/") > 1 for a in nav)
+
+
+def test_unattributed_capture_stays_unattributed(built_site):
+    data = json.loads((built_site / "data" / "articles.json").read_text())
+    khsham = next(a for a in data["articles"] if a["id"] == "khsham-monument-deir-ez-zor")
+    assert khsham["outlet"] is None
+
+
+def test_mkdocs_strict_build_from_the_repository_root(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=REPO, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    assert (tmp_path / "site" / "data" / "articles.json").exists()

@@ -1,0 +1,75 @@
+import json
+
+import yaml
+
+from digest.records import EnrichedArticle, LinkedDigest, Outlet, RelatedLink, Source, Story
+from digest.render import ARTICLES_PER_INDEX_PAGE, article_page, render_site
+
+
+def _digest(articles, outlets=None, related=None):
+    return LinkedDigest(
+        articles=tuple(articles),
+        outlets=outlets or {},
+        related=related or {},
+        stories={a.id: Story(a.id, a.title, (a.id,)) for a in articles},
+        story_of={a.id: a.id for a in articles},
+        title="Test digest",
+        description="Covers *testing*.",
+    )
+
+
+def _article(id, **fields):
+    return EnrichedArticle(id=id, title=fields.pop("title", id.title()), paragraphs=fields.pop("paragraphs", ("Text.",)), **fields)
+
+
+WIRE = Outlet(id="wire", name="The Wire", rating="mostly-reliable", note="Checks its **sources**.", sources=(Source("About", "https://wire.example/about"),))
+
+
+def test_article_page_carries_summary_outlet_note_and_related_reasons():
+    a = _article("a", outlet_id="wire", outlet_name="The Wire", summary="An *editor's* summary.", summary_status="reviewed", published="2020-01-02")
+    b = _article("b", outlet_id="other", outlet_name="other.example")
+    site = render_site(_digest([a, b], {"wire": WIRE}, {"a": (RelatedLink("b", "Same story in other.example"),)}))
+    page = {p.path: p for p in site.pages}[article_page("a")].markdown
+    assert "<em>editor&#39;s</em>" in page
+    assert "<strong>sources</strong>" in page  # the outlet's reliability note, rendered
+    assert "Mostly reliable" in page
+    assert "[B](b.md)" in page and "Same story in other&#46;example" in page
+    other = {p.path: p for p in site.pages}[article_page("b")].markdown
+    assert "has not been assessed yet" in other
+
+
+def test_articles_are_listed_on_index_pages_never_in_the_nav():
+    articles = [_article(f"a{i:05d}", published=f"2020-01-{1 + i % 28:02d}") for i in range(ARTICLES_PER_INDEX_PAGE + 3)]
+    site = render_site(_digest(articles))
+    nav_paths = [path for _, path in site.nav]
+    assert not any(path.startswith("articles/a") for path in nav_paths)
+    paths = {p.path for p in site.pages}
+    assert {"articles/index.md", "articles/page-2.md"} <= paths
+    first_index = {p.path: p for p in site.pages}["articles/index.md"].markdown
+    assert first_index.index("2020&#45;01&#45;28") < first_index.index("2020&#45;01&#45;01")
+
+
+def test_articles_json_has_the_documented_fields():
+    a = _article("a", outlet_id="wire", url="https://wire.example/a", byline="By X", subtitle="Dek")
+    site = render_site(_digest([a], {"wire": WIRE}))
+    record = json.loads(site.data_files["data/articles.json"])["articles"][0]
+    for key in ("id", "title", "subtitle", "outlet", "published", "byline", "url", "summary", "text", "related", "story", "page"):
+        assert key in record
+    assert record["page"] == "articles/a/" and record["story"] == "a" and record["text"] == "Text."
+
+
+def test_captured_text_is_inert_in_every_page():
+    hostile = '<script>alert(1)</script> [x](javascript:alert(1)) {{ 7*7 }} --8<-- "/etc/passwd"'
+    a = _article("a", title=hostile, paragraphs=(hostile,), byline=hostile, outlet_id="evil", outlet_name=hostile, tags=(hostile,))
+    site = render_site(_digest([a]))
+    for page in site.pages:
+        _, front_matter, body = page.markdown.split("---\n", 2)
+        assert "<script" not in body and "javascript:" not in body and "{{" not in body and "--8<--" not in body
+        shown_title = yaml.safe_load(front_matter)["title"]
+        assert not set(shown_title) & set("<>&{}")
+
+
+def test_unsafe_original_url_does_not_become_a_link():
+    a = _article("a", url="javascript:alert(1)")
+    page = {p.path: p for p in render_site(_digest([a])).pages}[article_page("a")].markdown
+    assert "Original article" not in page
