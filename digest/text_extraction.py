@@ -3,10 +3,13 @@
 Copied pages keep one trace of their layout: a paragraph (<p>) is followed by a blank line,
 while menus, link lists, tickers, captions and widgets are runs of short lines with no blank
 line between them. Prose also reads like prose: long lines of many words ending in sentence
-punctuation, with plenty of function words. Each line gets a score from these features, and the
-article is the densest stretch of prose (the maximum-sum run of line scores); inside that stretch,
-lines that look like page furniture are dropped, and the paragraphs that continue it just after
-a break (a related-stories box in mid-article) are taken back.
+punctuation. Each line gets a score from these features. Lines that announce the end of an
+article (share, comments, related) cut the page into sections, the densest run of each section
+(maximum sum of line scores) is a candidate, and the article is the first candidate nearly as
+strong as the strongest: related stories and comments come after an article and can outweigh it.
+
+The weights were set on half of the public extraction benchmark and checked on the other half
+(bench/extraction.py); they describe page shapes, not particular sites.
 """
 
 from __future__ import annotations
@@ -14,19 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from digest.article_fields import ArticleParts, find_url, parse_byline, parse_date
+
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"""[.!?…:;。！？؟]["'”’»)\]]*$""")
 _SPACE = re.compile(r"[^\S\n]+")
-
-# Function words of the languages editors bring most; their share separates prose from labels.
-_FUNCTION_WORDS = frozenset(
-    """a an the of to in on at for from by with and or but not no is are was were be been has have
-    had do does did will would can could should may might must that this these those it its he she
-    they we you i his her their our your who which what when where as if than then so also after
-    before into about over said says there here all more most other some such only just very
-    le la les un une des du de et est dans pour que qui der die das und ist nicht ein eine mit von
-    el los las y en es por con para al""".split()
-)
+_WIDE_GAP = re.compile(r"\S(?:\s{3,}|\u00a0\s*\u00a0)\S")  # items of a ticker or a menu row
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CREDIT = re.compile(r"\b(?:photo|photograph|image|picture|credit|courtesy|getty images)\b|\s/\s*[\w .&-]{2,40}$", re.IGNORECASE)
 
 # Words of a page's interface rather than its text, across sites. Those that announce what
 # follows an article (sharing, comments, more stories, legal notes) mark where it ends; the
@@ -42,6 +40,28 @@ _FURNITURE_WORDS = frozenset(
     skip more photo photos image images video credit getty reuters ap caption gallery close
     toggle load read click tap view sign log login register""".split()
 )
+# The site speaking about itself after an article: disclaimers and appeals for support.
+_SITE_VOICE = re.compile(
+    r"\b(?:this (?:article|column|story|post)|the author|views|opinions|responsibility|necessarily|"
+    r"reflect|endorse|support us|help us|donate|donation|patreon|become a (?:member|patron|subscriber))\b",
+    re.IGNORECASE,
+)
+
+# Line score: a base penalty, a reward per word up to a cap, and rewards for paragraph shape.
+BASE = -6.0
+PER_WORD = 0.5
+WORD_CAP = 40
+STANDALONE = 4.0
+SENTENCE = 3.0
+TITLE_CASE = 3.0
+FURNITURE = 5.0
+END_OF_ARTICLE = 15.0
+INTERFACE_SHARE = 0.3  # share of interface words that makes a line interface
+# Span choice and trimming.
+ANCHOR = 0.5  # the first candidate at least this fraction of the strongest is the article
+JOIN_GAP = 3  # a later candidate this few lines away continues the article
+EDGE_SCORE = 5.0  # the article starts and ends on lines scoring at least this
+KEEP_SCORE = -5.0  # inside the article, lines scoring at most this (and not set apart) are dropped
 
 
 @dataclass(frozen=True)
@@ -50,6 +70,7 @@ class Line:
     words: int
     blank_before: bool
     blank_after: bool
+    row_of_items: bool  # items separated by wide gaps, as in tickers and menu rows
 
     @property
     def standalone(self) -> bool:
@@ -63,39 +84,38 @@ class Line:
 
 def page_lines(text: str) -> list[Line]:
     """Non-empty lines with white space collapsed, each knowing whether blank lines surround it."""
-    raw = [_SPACE.sub(" ", line).strip() for line in text.split("\n")]
+    raw = [line.strip() for line in text.split("\n")]
     lines = []
     for index, line in enumerate(raw):
         if not line:
             continue
+        collapsed = _SPACE.sub(" ", line)
         before = index == 0 or not raw[index - 1]
         after = index == len(raw) - 1 or not raw[index + 1]
-        lines.append(Line(line, len(_WORD.findall(line)), before, after))
+        row = len(_WIDE_GAP.findall(line)) >= 2
+        lines.append(Line(collapsed, len(_WORD.findall(collapsed)), before, after, row))
     return lines
-
-
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-
-W = dict(base=-6.0, standalone=4.0, sentence=3.0, per_word=0.5, max_words=40, titlecase=3.0, furniture=5.0, end=15.0, share=0.3)
 
 
 def prose_score(line: Line) -> float:
     """Positive for lines that read as article prose, negative for page furniture."""
+    if line.row_of_items:
+        return -END_OF_ARTICLE
     tokens = _WORD.findall(line.text)
     size = line.words + len(_CJK.findall(line.text)) / 2
-    score = W["base"] + W["per_word"] * min(size, W["max_words"])
+    score = BASE + PER_WORD * min(size, WORD_CAP)
     if line.standalone:
-        score += W["standalone"]
+        score += STANDALONE
     if line.ends_sentence:
-        score += W["sentence"]
+        score += SENTENCE
+    if len(tokens) > 1 and sum(token[0].isupper() for token in tokens) / len(tokens) > 0.6:
+        score -= TITLE_CASE
     if tokens and not line.ends_sentence:
         lowered = [token.lower() for token in tokens]
-        if len(tokens) > 1 and sum(token[0].isupper() for token in tokens) / len(tokens) > 0.6:
-            score -= W["titlecase"]
-        if sum(token in _END_WORDS for token in lowered) / len(tokens) >= W["share"]:
-            score -= W["end"]
-        elif sum(token in _FURNITURE_WORDS or token in _END_WORDS for token in lowered) / len(tokens) >= W["share"]:
-            score -= W["furniture"]
+        if _ends_article(line):
+            score -= END_OF_ARTICLE
+        elif sum(token in _FURNITURE_WORDS or token in _END_WORDS for token in lowered) / len(tokens) >= INTERFACE_SHARE:
+            score -= FURNITURE
     return score
 
 
@@ -112,18 +132,8 @@ def densest_run(scores: list[float]) -> tuple[int, int]:
     return best_range
 
 
-W.update(anchor=0.5, gap=3, lead=5, tail=5, keep=-5)
-
-
-def article_span(lines: list[Line]) -> tuple[int, int]:
-    """Start and end (exclusive) of the article among a page's lines.
-
-    Lines that announce the end of an article (share, comments, related) cut the page into
-    sections; each section's densest run is a candidate. The article is the first candidate
-    nearly as strong as the strongest (related stories and comments come after the article and
-    can outweigh it), joined with candidates that follow it within a few lines.
-    """
-    scores = [prose_score(line) for line in lines]
+def article_span(lines: list[Line], scores: list[float]) -> tuple[int, int]:
+    """Start and end (exclusive) of the article among a page's lines."""
     candidates = []
     section_start = 0
     for index in range(len(lines) + 1):
@@ -136,25 +146,50 @@ def article_span(lines: list[Line]) -> tuple[int, int]:
     if not candidates:
         return 0, 0
     strongest = max(total for _, _, total in candidates)
-    position = next(i for i, (_, _, total) in enumerate(candidates) if total >= W["anchor"] * strongest)
+    position = next(i for i, (_, _, total) in enumerate(candidates) if total >= ANCHOR * strongest)
     start, end, _ = candidates[position]
     for next_start, next_end, total in candidates[position + 1 :]:
-        if next_start - end > W["gap"] or total <= 0:
+        if next_start - end > JOIN_GAP or total <= 0:
             break
         end = next_end
+    while start < end and scores[start] < EDGE_SCORE:
+        start += 1
+    while end > start and scores[end - 1] < EDGE_SCORE:
+        end -= 1
     return start, end
 
 
-def article_paragraphs(text: str) -> list[str]:
-    """The article's paragraphs, in page order, from a whole page's innerText."""
+def read_text_page(text: str) -> ArticleParts:
+    """The article's paragraphs and fields from a whole page's innerText."""
     lines = page_lines(text)
-    start, end = article_span(lines)
     scores = [prose_score(line) for line in lines]
-    while start < end and scores[start] < W["lead"]:
-        start += 1
-    while end > start and scores[end - 1] < W["tail"]:
-        end -= 1
-    return [line.text for line, score in zip(lines[start:end], scores[start:end]) if _keep(line, score)]
+    start, end = article_span(lines, scores)
+    header = [line.text for line in lines[max(0, start - 15) : start]]
+    title = _title(lines, start)
+    if title:
+        # The article starts after the headline's last copy near its top (a dek may sit between).
+        copies = [i for i in range(start, min(end, start + 5)) if lines[i].text == title]
+        if copies:
+            header += [line.text for line in lines[start : copies[-1] + 1]]
+            start = copies[-1] + 1
+    body = [
+        line for line, score in zip(lines[start:end], scores[start:end])
+        if (score > KEEP_SCORE or line.standalone) and line.text != title and not _is_credit(line)
+    ]
+    body = _without_site_voice_tail(body)
+    footer = [line.text for line in lines[end : end + 5]]
+    credits = [line.text for line in body] + header + footer
+    byline = next(filter(None, map(parse_byline, credits)), None)
+    paragraphs = [line.text for line in body if not parse_byline(line.text) and not _is_date_line(line.text)]
+    after_title = header[header.index(title) + 1 :] if title in header else header
+    return ArticleParts(
+        paragraphs=tuple(paragraphs),
+        title=title,
+        subtitle=_subtitle(after_title, title),
+        published=next(filter(None, map(parse_date, after_title + header)), None),
+        byline=byline,
+        url=find_url(header) or find_url(line.text for line in lines),
+    )
 
 
 def _ends_article(line: Line) -> bool:
@@ -162,9 +197,60 @@ def _ends_article(line: Line) -> bool:
     return (
         bool(tokens)
         and not line.ends_sentence
-        and sum(token in _END_WORDS for token in tokens) / len(tokens) >= W["share"]
+        and sum(token in _END_WORDS for token in tokens) / len(tokens) >= INTERFACE_SHARE
     )
 
 
-def _keep(line: Line, score: float) -> bool:
-    return score > W["keep"] or line.standalone
+def _is_credit(line: Line) -> bool:
+    return not line.ends_sentence and line.words <= 30 and bool(_CREDIT.search(line.text))
+
+
+def _is_date_line(text: str) -> bool:
+    """A line that is a date and little else ("| 2016-04-28 13:49:48", "Updated: 18 Nov 2019")."""
+    return parse_date(text) is not None and len(_WORD.findall(text)) <= 8
+
+
+def _without_site_voice_tail(body: list[Line]) -> list[Line]:
+    """Drop disclaimers and appeals for support that close the article."""
+    end = len(body)
+    while end and len(set(match.lower() for match in _SITE_VOICE.findall(body[end - 1].text))) >= 2:
+        end -= 1
+    return body[:end]
+
+
+def _title(lines: list[Line], start: int) -> str | None:
+    """The headline: the line a page repeats near the article's top, else the first heading of
+    the run of heading, date, byline and credit lines just above the article."""
+    nearby = lines[max(0, start - 15) : start + 5]
+    headings = [line.text for line in nearby if _heading_like(line)]
+    repeated = [text for text in headings if headings.count(text) > 1]
+    if repeated:
+        return repeated[-1]
+    top = start
+    while top > 0 and start - top < 6 and _article_header(lines[top - 1]):
+        top -= 1
+    return next((line.text for line in lines[top:start] if _heading_like(line)), None)
+
+
+def _article_header(line: Line) -> bool:
+    return _heading_like(line) or _is_credit(line) or _is_date_line(line.text) or parse_byline(line.text) is not None
+
+
+def _heading_like(line: Line) -> bool:
+    return (
+        3 <= line.words <= 30
+        and not line.text.endswith(".")
+        and not line.row_of_items
+        and not _is_credit(line)
+        and parse_date(line.text) is None
+        and parse_byline(line.text) is None
+        and prose_score(line) > -FURNITURE
+    )
+
+
+def _subtitle(header: list[str], title: str | None) -> str | None:
+    """The dek: a sentence-long line between the headline and the article."""
+    for text in header:
+        if text != title and len(_WORD.findall(text)) >= 6 and not parse_date(text) and not parse_byline(text):
+            return text
+    return None
