@@ -2,6 +2,9 @@
 
 This is the only stage that touches the file system for captures, so every rule about which
 files are acceptable (kinds, size, links leaving content/, one capture per slug) lives here.
+Captures and sidecars arrive from outside (scrapers, pull requests): a symbolic link could
+point at a secret on the build machine, a device or a huge file, so every file must resolve
+inside content/, be a regular file, and stay under a size limit before a byte of it is read.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from .paths import inside
 from .records import Capture, Problem
 
 ARTICLES_DIR = "articles"
@@ -17,32 +21,39 @@ SIDECAR_SUFFIXES = (".yml", ".yaml")
 MAX_CAPTURE_BYTES = 5 * 1024 * 1024
 
 
-def _is_inside(path: Path, root: Path) -> bool:
+def _refusal(path: Path, content_dir: Path) -> str | None:
+    """Why ``path`` must not be read, or None if it is a regular file inside content/."""
     try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
+        inside(content_dir, path)
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop
+        return "symbolic link pointing outside the content folder; skipped"
+    if not path.is_file():
+        return "not a regular file; skipped"
+    return None
 
 
 def _read(path: Path, slug: str, kind: str, content_dir: Path) -> Capture | Problem:
-    if path.is_symlink() and not _is_inside(path, content_dir):
-        return Problem(str(path), "symbolic link pointing outside the content folder; skipped")
+    refusal = _refusal(path, content_dir)
+    if refusal:
+        return Problem(str(path), refusal)
     try:
-        size = path.stat().st_size
-        if size > MAX_CAPTURE_BYTES:
-            return Problem(str(path), f"capture is {size:,} bytes, over the limit of {MAX_CAPTURE_BYTES:,}; skipped")
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_CAPTURE_BYTES + 1)  # never more, even if the file grows meanwhile
     except OSError as err:
         return Problem(str(path), f"cannot read capture: {err.strerror or err}")
+    if len(data) > MAX_CAPTURE_BYTES:
+        return Problem(str(path), f"capture is over the size limit of {MAX_CAPTURE_BYTES:,} bytes; skipped")
     return Capture(slug=slug, path=path, kind=kind, data=data)  # type: ignore[arg-type]
 
 
 def sidecar_path(content_dir: Path, slug: str) -> Path | None:
-    """The sidecar of ``slug`` if there is one (.yml preferred to .yaml)."""
+    """The sidecar of ``slug`` if there is a readable one (.yml preferred to .yaml).
+
+    A sidecar that may not be read is left out here; discover_captures reports it.
+    """
     for suffix in SIDECAR_SUFFIXES:
         path = content_dir / ARTICLES_DIR / f"{slug}{suffix}"
-        if path.is_file():
+        if path.is_file() and _refusal(path, content_dir) is None:
             return path
     return None
 
@@ -75,6 +86,9 @@ def discover_captures(content_dir: Path) -> tuple[list[Capture], list[Problem]]:
         result = _read(path, slug, CAPTURE_KINDS[path.suffix.lower()], content_dir)
         (captures if isinstance(result, Capture) else problems).append(result)  # type: ignore[arg-type]
     for path in sidecars:
-        if path.stem not in by_slug:
+        refusal = _refusal(path, content_dir)
+        if refusal:
+            problems.append(Problem(str(path), refusal))
+        elif path.stem not in by_slug:
             problems.append(Problem(str(path), f"sidecar without a capture: no {path.stem}.txt, .html or .md beside it", "error", 1, 1))
     return captures, problems

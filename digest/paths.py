@@ -2,8 +2,10 @@
 
 Names come from editors and from captures, so they are untrusted: whatever goes in, what
 comes out is a single lowercase ASCII path segment that cannot climb out of the site folder,
-collide with a Windows device name, or be empty. Names that had to change get a short hash
-of the original, so that two different names never share a file.
+collide with a Windows device name, or be empty. A name that had to change gets a hash of the
+original after a double dash, which no unchanged name can contain (runs of dashes are folded),
+so a changed name never takes the file of an unchanged one, and two changed names only share
+a file if their hashes collide.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import unicodedata
 from pathlib import Path
 
 MAX_NAME_LENGTH = 80
+_HASH_LENGTH = 16
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
 _UNSAFE = re.compile(r"[^a-z0-9]+")
 
@@ -24,15 +27,18 @@ def safe_name(name: str) -> str:
     cleaned = _UNSAFE.sub("-", ascii_name.lower()).strip("-")[:MAX_NAME_LENGTH].strip("-")
     if cleaned and cleaned == name and cleaned not in _WINDOWS_RESERVED:
         return cleaned
-    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    stem = cleaned[: MAX_NAME_LENGTH - 9] or "item"
-    return f"{stem}-{digest}"
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:_HASH_LENGTH]
+    stem = cleaned[: MAX_NAME_LENGTH - _HASH_LENGTH - 2].strip("-") or "item"
+    return f"{stem}--{digest}"
 
 
-def inside(root: Path, relative: str) -> Path:
-    """The path of ``relative`` under ``root``; refuses anything that would land outside it."""
+def inside(root: Path, relative: str | Path) -> Path:
+    """The resolved path of ``relative`` under ``root``; refuses anything that lands outside it.
+
+    Symbolic links are followed, so a link that points elsewhere is refused like ``../``.
+    """
     base = root.resolve()
     target = (base / relative).resolve()
     if target != base and base not in target.parents:
-        raise ValueError(f"path {relative!r} leaves {root}")
+        raise ValueError(f"path {str(relative)!r} leaves {root}")
     return target
