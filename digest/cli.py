@@ -61,3 +61,40 @@ def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir
     except MkDocsException as err:
         raise click.ClickException(f"MkDocs: {err}") from None
     click.echo(f"Site written to {site_dir}/. Browse it with `mkdocs serve` (live preview) or open {site_dir}/index.html.")
+
+
+@main.command()
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"), show_default=True, help="The content folder.")
+@click.option("--strict", is_flag=True, help="Treat warnings (no summary, no date, unprofiled outlet) as errors.")
+def check(content_dir: Path, strict: bool) -> None:
+    """Validate every YAML file and capture in CONTENT; exit 1 on any error."""
+    import os
+
+    from .check import check_content, github_annotation
+    from .check import strict as as_errors
+
+    if not content_dir.is_dir():
+        raise click.ClickException(f"{content_dir}: no such content folder")
+    problems = check_content(content_dir)
+    if strict:
+        problems = as_errors(problems)
+    report(problems)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for problem in problems:
+            click.echo(github_annotation(problem))
+    errors = sum(p.severity == "error" for p in problems)
+    click.echo(f"{content_dir}: {errors} error(s), {len(problems) - errors} warning(s).", err=True)
+    if errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), show_default=True, help="Where the JSON Schema files go.")
+def schemas(out_dir: Path) -> None:
+    """Write the JSON Schema of sidecars, outlets.yml and digest.yml, for editors' YAML support."""
+    from .schemas import json_schema_files
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, text in json_schema_files().items():
+        (out_dir / name).write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out_dir / name}")

@@ -7,9 +7,10 @@ JSON Schema files that editors' editors use for completion are generated from th
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
 RATING_SCALE: dict[str, str] = {
     "high": "Consistently accurate; clear sourcing; corrects its errors.",
@@ -61,9 +62,13 @@ class RelatedOverridesModel(_Strict):
 
 
 class ProvenanceModel(_Strict):
-    source: ShortText | None = None
-    retrieved: dt.datetime | None = None
-    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
+    """Where a capture came from, written by `digest add` so that it can be traced and re-checked."""
+
+    source: ShortText | None = Field(None, description="The URL or file the capture was taken from.")
+    retrieved: dt.datetime | None = Field(None, description="When the capture was taken (UTC).")
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        None, description="SHA-256 of the capture's bytes as stored."
+    )
 
 
 class SidecarModel(_Strict):
@@ -76,9 +81,11 @@ class SidecarModel(_Strict):
     published: dt.date | None = None
     byline: ShortText | None = None
     summary: LongText | None = Field(None, description="The editor's summary, in Markdown.")
-    summary_status: Literal["draft", "reviewed"] | None = None
-    reviewer: ShortText | None = None
-    reviewed: dt.date | None = None
+    summary_status: Literal["draft", "reviewed"] | None = Field(
+        None, description="draft until a second editor has checked the summary against the capture."
+    )
+    reviewer: ShortText | None = Field(None, description="Who reviewed the summary.")
+    reviewed: dt.date | None = Field(None, description="When the summary was reviewed (YYYY-MM-DD).")
     tags: list[Annotated[str, StringConstraints(max_length=100)]] = []
     related: RelatedOverridesModel = RelatedOverridesModel()
     story: Identifier | None = Field(None, description="Put this article into the story with this id.")
@@ -94,3 +101,21 @@ class DigestModel(_Strict):
 
 
 OutletsFile = dict[Identifier, OutletModel]
+
+
+SCHEMA_FILES: dict[str, tuple[str, object]] = {
+    "sidecar.schema.json": ("Article sidecar (content/articles/SLUG.yml)", SidecarModel),
+    "outlets.schema.json": ("Outlet profiles (content/outlets.yml)", OutletsFile),
+    "digest.schema.json": ("Digest description (content/digest.yml)", DigestModel),
+}
+
+
+def json_schema_files() -> dict[str, str]:
+    """The JSON Schema text of each editors' file, generated from the models so it cannot drift."""
+    files = {}
+    for name, (title, model) in SCHEMA_FILES.items():
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title}
+        schema.update(TypeAdapter(model).json_schema())
+        schema["title"] = title
+        files[name] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    return files

@@ -49,6 +49,10 @@ def _message(error: dict[str, Any], schema: Any) -> str:
         return f"unknown key '{loc[-1]}'{hint}"
     if error["type"] == "string_pattern_mismatch" and loc and loc[-1] == "url":
         return f"{name}: must be an http:// or https:// URL"
+    if error["type"].startswith("date_"):
+        return f"{name}: not a valid date ({error['input']!r}); write dates as YYYY-MM-DD"
+    if error["type"].startswith("datetime_"):
+        return f"{name}: not a valid date and time ({error['input']!r}); write YYYY-MM-DDTHH:MM:SSZ"
     return f"{name}: {error['msg']}"
 
 
@@ -78,8 +82,15 @@ def validate_loaded(
 
 def load_and_validate(schema: type[T] | Any, path: Path) -> tuple[T | None, list[Problem]]:
     """Load a YAML file and validate it; never raises for bad input."""
+    model, _, problems = load_with_positions(schema, path)
+    return model, problems
+
+
+def load_with_positions(schema: type[T] | Any, path: Path) -> tuple[T | None, LoadedYaml | None, list[Problem]]:
+    """Like load_and_validate, keeping the parsed file so later checks can point at a key too."""
     try:
         loaded = load_yaml_file(path)
     except InputError as err:
-        return None, [Problem(str(path), err.message, "error", err.line, err.column)]
-    return validate_loaded(schema, loaded, path)
+        return None, None, [Problem(str(path), err.message, "error", err.line, err.column)]
+    model, problems = validate_loaded(schema, loaded, path)
+    return model, loaded, problems

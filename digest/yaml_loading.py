@@ -31,6 +31,17 @@ class _NoAliasLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_yaml_timestamp(self, node):  # noqa: D102 - PyYAML hook
+        # A date-shaped value that is not a real date (2017-13-45) stays a string, so that the
+        # schema reports it at its field, like any other bad value, instead of the loader crashing.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_yaml_timestamp)
+
 
 @dataclass(frozen=True)
 class LoadedYaml:

@@ -1,0 +1,105 @@
+"""`digest check`: every problem in a content folder, each pointed at a file, line and column.
+
+Editors read these messages in a pull request, so the check runs the same loaders as the build
+(one set of rules) and adds the warnings that only matter while an article is being written up:
+no summary yet, no date, an outlet nobody has profiled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+
+from .captures import discover_captures, sidecar_path
+from .editorial import enrich, load_editorial
+from .errors import InputError
+from .normalize import normalize
+from .records import Capture, EnrichedArticle, Outlet, Problem
+from .schemas import SidecarModel
+from .validation import load_with_positions
+from .yaml_loading import LoadedYaml
+
+
+def check_content(content_dir: Path) -> list[Problem]:
+    """All errors and warnings for ``content_dir``, sorted by file and position."""
+    captures, problems = discover_captures(content_dir)
+    editorial = load_editorial(content_dir)
+    problems.extend(editorial.problems)
+    for capture in captures:
+        problems.extend(_check_article(content_dir, capture, editorial.outlets))
+    return sorted((_with_position(p) for p in problems), key=lambda p: (p.path, p.line or 0, p.column or 0))
+
+
+def strict(problems: list[Problem]) -> list[Problem]:
+    """`--strict`: an unfinished article blocks the merge like a broken one."""
+    return [dataclasses.replace(p, severity="error") for p in problems]
+
+
+def github_annotation(problem: Problem) -> str:
+    """A GitHub Actions workflow command, so the problem shows on the pull request's diff."""
+    properties = f"file={_escape_property(problem.path)}"
+    if problem.line is not None:
+        properties += f",line={problem.line}"
+        if problem.column is not None:
+            properties += f",col={problem.column}"
+    return f"::{problem.severity} {properties}::{_escape_data(problem.message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _with_position(problem: Problem) -> Problem:
+    """A problem about a whole file points at its start, so every line reads PATH:LINE:COLUMN."""
+    if problem.line is None and Path(problem.path).is_file():
+        return dataclasses.replace(problem, line=1, column=1)
+    return problem
+
+
+def _check_article(content_dir: Path, capture: Capture, outlets: Mapping[str, Outlet]) -> list[Problem]:
+    side_path = sidecar_path(content_dir, capture.slug)
+    sidecar, loaded, problems = load_with_positions(SidecarModel, side_path) if side_path else (None, None, [])
+    try:
+        normalized = normalize(capture, outlets)
+    except InputError as err:
+        return [*problems, Problem(str(capture.path), err.message, "error", err.line, err.column)]
+    except Exception as err:  # a pathological page is reported like any bad input
+        return [*problems, Problem(str(capture.path), f"could not be normalized ({type(err).__name__}: {err})")]
+    if side_path and sidecar is None:
+        return problems  # the sidecar's own errors say enough; its values cannot be judged
+    article = enrich(normalized, sidecar, outlets)
+    where = _Locator(side_path or capture.path, loaded)
+    return [*problems, *_unfinished(article, outlets, where)]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Locator:
+    """Points a warning at the sidecar key it is about, or at the file when the key is missing."""
+
+    path: Path
+    loaded: LoadedYaml | None
+
+    def warning(self, key: str, message: str) -> Problem:
+        has_key = self.loaded is not None and isinstance(self.loaded.data, dict) and key in self.loaded.data
+        line, column = self.loaded.position((key,)) if has_key else (1, 1)
+        return Problem(str(self.path), message, "warning", line, column)
+
+
+def _unfinished(article: EnrichedArticle, outlets: Mapping[str, Outlet], where: _Locator) -> list[Problem]:
+    warnings = []
+    if not article.summary:
+        warnings.append(where.warning("summary", "no summary yet: write one under `summary:` (it is shown as a draft until reviewed)"))
+    elif article.summary_status == "reviewed" and not (article.reviewer and article.reviewed):
+        warnings.append(where.warning("summary_status", "summary marked reviewed without `reviewer:` and `reviewed:` (YYYY-MM-DD)"))
+    if not article.published:
+        warnings.append(where.warning("published", "no date: the capture shows none; add `published: YYYY-MM-DD` if you can establish it"))
+    if article.outlet_id is None:
+        warnings.append(where.warning("outlet", "no outlet: add `outlet:` with an outlet id from outlets.yml"))
+    elif article.outlet_id not in outlets:
+        warnings.append(where.warning("outlet", f"outlet '{article.outlet_name}' has no profile in outlets.yml yet"))
+    return warnings
