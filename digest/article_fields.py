@@ -156,3 +156,4 @@ class ArticleParts:
     byline: str | None = None
     url: str | None = None
     site_name: str | None = None
+    language: str | None = None

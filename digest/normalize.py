@@ -1,0 +1,63 @@
+"""Normalization: one capture in, the article's fields and paragraphs out.
+
+This is the only entry point the pipeline uses, so the method behind it can change without
+touching the rest. Each kind of capture has its own reader (text, HTML, Markdown); what they
+share is settled here: decoding, the outlet, its editors' hints, and the language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import re2
+
+from digest.article_fields import ArticleParts, domain_of, guess_language, match_outlet, outlet_named_on_page
+from digest.decoding import decode
+from digest.errors import InputError
+from digest.html_extraction import read_html_page
+from digest.markdown_extraction import read_markdown
+from digest.records import Capture, NormalizedArticle, Outlet
+from digest.text_extraction import read_text_page
+
+_QUIET = re2.Options()
+_QUIET.log_errors = False  # an editor's broken pattern is skipped, not logged to stderr
+
+_READERS = {"txt": read_text_page, "html": read_html_page, "md": read_markdown}
+
+
+def normalize(capture: Capture, outlets: Mapping[str, Outlet] = {}) -> NormalizedArticle:
+    """Raises InputError for a capture that is not text or holds no article."""
+    text = decode(capture.data)
+    parts = _READERS[capture.kind](text)
+    outlet_id = match_outlet(outlets, parts.url, text)
+    paragraphs = parts.paragraphs
+    if outlet_id:
+        paragraphs = _without_hinted_chrome(paragraphs, outlets[outlet_id].hints)
+    if not paragraphs:
+        raise InputError("no article text found in the capture")
+    return NormalizedArticle(
+        slug=capture.slug,
+        paragraphs=paragraphs,
+        title=parts.title,
+        subtitle=parts.subtitle,
+        published=parts.published,
+        byline=parts.byline,
+        outlet=outlet_id or _outlet_on_page(parts, text),
+        language=parts.language or guess_language(" ".join(paragraphs)),
+        url=parts.url,
+    )
+
+
+def _outlet_on_page(parts: ArticleParts, text: str) -> str | None:
+    return (domain_of(parts.url) if parts.url else None) or parts.site_name or outlet_named_on_page(text.splitlines())
+
+
+def _without_hinted_chrome(paragraphs: tuple[str, ...], hints: tuple[str, ...]) -> tuple[str, ...]:
+    """Drop paragraphs an outlet's profile marks as chrome; RE2 keeps editors' patterns linear-time."""
+    patterns = []
+    for hint in hints:
+        try:
+            patterns.append(re2.compile(hint, _QUIET))
+        except re2.error:
+            continue  # a broken hint must not stop the build; the profile's validation reports it
+    return tuple(paragraph for paragraph in paragraphs if not any(pattern.search(paragraph) for pattern in patterns))
