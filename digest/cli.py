@@ -98,3 +98,44 @@ def schemas(out_dir: Path) -> None:
     for name, text in json_schema_files().items():
         (out_dir / name).write_text(text, encoding="utf-8")
         click.echo(f"Wrote {out_dir / name}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line: path, title, subtitle, published, byline, outlet, language, text.")
+@click.option("--outlets", "outlets_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None, help="Outlet profiles (outlets.yml) to match outlets and apply their hints.")
+def normalize(paths: tuple[Path, ...], as_json: bool, outlets_file: Path | None) -> None:
+    """Normalize captures (.txt, .html, .htm, .md); an unreadable one is reported and the others go on."""
+    import json
+
+    from .captures import CAPTURE_KINDS
+    from .editorial import load_outlets
+    from .errors import InputError
+    from .normalize import normalize as normalize_capture
+    from .records import Capture
+
+    outlets = {}
+    if outlets_file:
+        outlets, problems = load_outlets(outlets_file)
+        report(problems)
+    for path in paths:
+        try:
+            kind = CAPTURE_KINDS.get(path.suffix.lower())
+            if kind is None:
+                raise InputError(f"not a capture: expected one of {', '.join(CAPTURE_KINDS)}")
+            article = normalize_capture(Capture(slug=path.stem, path=path, kind=kind, data=path.read_bytes()), outlets)
+        except (InputError, OSError) as err:
+            message = err.message if isinstance(err, InputError) else (err.strerror or str(err))
+            if as_json:
+                click.echo(json.dumps({"path": str(path), "error": message}, ensure_ascii=False))
+            else:
+                click.echo(f"{path}: error: {message}", err=True)
+            continue
+        fields = {
+            "path": str(path), "title": article.title, "subtitle": article.subtitle, "published": article.published,
+            "byline": article.byline, "outlet": article.outlet, "language": article.language, "text": article.text,
+        }
+        if as_json:
+            click.echo(json.dumps(fields, ensure_ascii=False))
+        else:
+            click.echo("\n".join(f"{key}: {value}" for key, value in fields.items() if key != "text") + f"\n\n{article.text}\n")
