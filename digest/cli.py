@@ -139,3 +139,40 @@ def normalize(paths: tuple[Path, ...], as_json: bool, outlets_file: Path | None)
             click.echo(json.dumps(fields, ensure_ascii=False))
         else:
             click.echo("\n".join(f"{key}: {value}" for key, value in fields.items() if key != "text") + f"\n\n{article.text}\n")
+
+
+@main.command()
+@click.argument("source")
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"), show_default=True, help="The content folder.")
+@click.option("--url", help="The article's address, when SOURCE is a saved file.")
+@click.option("--outlet", help="The outlet id from outlets.yml (otherwise guessed).")
+@click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]), help="Publication date, YYYY-MM-DD (otherwise taken from the capture).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".digest-cache"), show_default=True, help="Per-article cache used to compare with existing articles.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True, help="Seconds allowed for downloading a URL.")
+@click.option("--allow-near-duplicate", is_flag=True, help="Add the capture even if an article with the same text is already there.")
+def add(source: str, content_dir: Path, url: str | None, outlet: str | None, published, cache_dir: Path, timeout: float, allow_near_duplicate: bool) -> None:
+    """Add SOURCE (a saved page or an http(s) URL) as a new capture with a draft sidecar."""
+    from .add import add as add_capture
+    from .add import read_source
+    from .errors import InputError
+
+    try:
+        result = add_capture(
+            read_source(source, url, timeout),
+            content_dir,
+            outlet=outlet,
+            published=published.date() if published else None,
+            cache_dir=cache_dir,
+            allow_near_duplicate=allow_near_duplicate,
+        )
+    except InputError as err:
+        raise click.ClickException(err.message) from None
+    if result.status == "identical":
+        click.echo(f"{source}: the same capture is already in the digest as '{result.slug}'; nothing written.")
+    elif result.status == "near-duplicate":
+        raise click.ClickException(
+            f"{source}: the same article text ({result.similarity:.0%} alike) is already in the digest as "
+            f"'{result.slug}'; nothing written. Use --allow-near-duplicate to add it anyway."
+        )
+    else:
+        click.echo(f"Added '{result.slug}': {content_dir}/articles/{result.slug}.yml is ready for your summary.")
