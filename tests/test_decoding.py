@@ -1,0 +1,54 @@
+import codecs
+
+import pytest
+
+from digest.decoding import decode
+from digest.errors import InputError
+
+PROSE = "The café served “crème brûlée” to the délégués — a naïve touch, wasn’t it? "
+
+
+def test_utf8_passes_through_with_typographic_quotes_kept():
+    assert decode("“Quoted” — it’s fine".encode()) == "“Quoted” — it’s fine"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_or_without_bom(encoding):
+    assert decode("Hello wörld, “quoted”.\n".encode(encoding)) == "Hello wörld, “quoted”.\n"
+
+
+def test_utf8_bom_is_dropped():
+    assert decode(codecs.BOM_UTF8 + "Plain text.".encode()) == "Plain text."
+
+
+def test_windows_1252():
+    assert decode((PROSE * 3).encode("cp1252")) == PROSE * 3
+
+
+def test_windows_1256_arabic():
+    arabic = "مرحبا بالعالم، هذا نص عربي طويل بما فيه الكفاية للكشف عن الترميز الصحيح"
+    assert decode(arabic.encode("cp1256")) == arabic
+
+
+def test_mac_roman_no_break_space_mojibake_is_repaired_next_to_curly_quotes():
+    text = decode("They held an “Immortal Regiment”, a solemn¬†procession.".encode())
+    assert text == "They held an “Immortal Regiment”, a solemn\u00a0procession."
+
+
+def test_utf8_read_as_windows_1252_is_repaired():
+    import ftfy.bad_codecs  # noqa: F401 - registers the codec browsers use for Windows-1252
+
+    mojibake = "It’s a “test”".encode().decode("sloppy-windows-1252")
+    assert mojibake.startswith("Itâ€")
+    assert decode(mojibake.encode()) == "It’s a “test”"
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n\t"])
+def test_empty_input_is_refused(data):
+    with pytest.raises(InputError, match="empty"):
+        decode(data)
+
+
+def test_binary_input_is_refused():
+    with pytest.raises(InputError, match="binary"):
+        decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
