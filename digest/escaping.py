@@ -13,6 +13,7 @@ HTML off, images off and only http(s) links allowed, and their text is made iner
 from __future__ import annotations
 
 import string
+import unicodedata
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -20,13 +21,21 @@ from markupsafe import Markup
 
 _ENTITIES = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
 _SAFE_SCHEMES = ("http", "https")
+# Bidirectional embeddings, overrides and isolates can make text read other than it is stored
+# (a link text that shows reversed). Joiners and other format characters stay: Persian, Indic
+# scripts and emoji need them.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+
+
+def _shown(ch: str) -> bool:
+    return ch not in _BIDI_CONTROLS and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
 
 
 def inert(text: object) -> Markup:
     """Text that shows as written in Markdown and HTML alike; white space folded to one line."""
     folded = " ".join(str(text).split())
-    without_controls = "".join(ch for ch in folded if ch.isprintable())
-    return Markup(without_controls.translate(_ENTITIES))
+    return Markup("".join(filter(_shown, folded)).translate(_ENTITIES))
 
 
 def safe_url(url: str | None) -> str | None:
@@ -65,8 +74,7 @@ def _render_link_open(self, tokens, idx, options, env):
 
 def inert_keep_spacing(text: str) -> Markup:
     """Like inert(), for text inside editors' Markdown, where spacing is the author's."""
-    cleaned = "".join(ch for ch in text if ch.isprintable() or ch == " ")
-    return Markup(cleaned.translate(_ENTITIES))
+    return Markup("".join(filter(_shown, text)).translate(_ENTITIES))
 
 
 def _markdown() -> MarkdownIt:

@@ -70,8 +70,13 @@ def _finalize(value: object) -> object:
     return value if isinstance(value, Markup) else inert(value)
 
 
+def plain_title(title: str) -> str:
+    """A title the theme may print raw into <title>, the header and attributes."""
+    return " ".join(title.split()).translate(_TITLE_LOOKALIKES)[:200]
+
+
 def _front_matter(title: str, **extra: object) -> str:
-    meta = {"title": " ".join(title.split()).translate(_TITLE_LOOKALIKES)[:200], **extra}
+    meta = {"title": plain_title(title), **extra}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
@@ -253,5 +258,5 @@ def render_site(digest: LinkedDigest, page_url: Callable[[str], str] = directory
         pages=tuple(pages),
         data_files={"data/articles.json": _articles_json(digest, page_url)},
         nav=nav,
-        title=digest.title,
+        title=plain_title(digest.title),
     )

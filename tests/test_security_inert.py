@@ -1,0 +1,126 @@
+"""Nothing from a capture or a sidecar becomes live in the generated pages (unit level).
+
+Every field of a digest is filled with each vector of the injection corpus; each page is turned
+into HTML by the site's own Markdown extensions and searched for anything that could act.
+The built site itself is checked in test_security_site.py and in a browser in
+test_security_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest_security import front_matter, live_markup, load_vectors, page_to_html, visible_text
+from digest.escaping import editor_markdown, inert, safe_url
+from digest.records import EnrichedArticle, Entity, EntityMention, LinkedDigest, Outlet, RelatedLink, Source, Story
+from digest.render import article_page, render_site
+
+VECTORS = load_vectors()
+TITLE_BREAKERS = set("<>&\"'`{}")
+
+
+def hostile_digest(vector: str) -> LinkedDigest:
+    """A digest in which every value that comes from content is ``vector``."""
+    outlet = Outlet(
+        id="evil", name=vector, domains=(vector,), rating="low", ownership=vector, stance=vector, note=vector,
+        sources=(Source(vector, vector), Source(vector, "javascript:alert(1)"), Source(vector, "data:text/html,x")),
+        reviewed="2024-01-01",
+    )
+    mention = EntityMention(entity_id="ent", name=vector, kind="person", surface="Mention", paragraph=0, start=0, end=7)
+    paragraph = f"Mention {vector}"
+    first = EnrichedArticle(
+        id="a", title=vector, paragraphs=(paragraph, vector), subtitle=vector, published="2024-01-02", byline=vector,
+        url=vector, outlet_id="evil", outlet_name=vector, summary=vector, summary_status="draft", reviewer=vector,
+        reviewed="2024-01-03", tags=(vector, "plain"), entities=(mention,),
+    )
+    second = EnrichedArticle(id="b", title=vector, paragraphs=(vector,), url="javascript:alert(1)", outlet_id="unprofiled", outlet_name=vector)
+    return LinkedDigest(
+        articles=(first, second),
+        outlets={"evil": outlet},
+        related={"a": (RelatedLink("b", vector),), "b": (RelatedLink("a", vector),)},
+        stories={"s": Story("s", vector, ("a", "b"))},
+        story_of={"a": "s", "b": "s"},
+        entities={"ent": Entity("ent", vector, "person", (vector,), vector)},
+        title=vector,
+        description=vector,
+    )
+
+
+@pytest.mark.parametrize("vector", VECTORS)
+def test_every_page_is_inert_whatever_the_content(vector):
+    site = render_site(hostile_digest(vector))
+    for page in site.pages:
+        html = page_to_html(page.markdown)
+        assert live_markup(html) == [], (page.path, html)
+        assert not TITLE_BREAKERS & set(front_matter(page.markdown)["title"]), page.path
+    assert not TITLE_BREAKERS & set(site.title), "the site name is printed raw by the theme"
+
+
+@pytest.mark.parametrize("vector", VECTORS)
+def test_captured_text_shows_exactly_as_written(vector):
+    site = render_site(hostile_digest(vector))
+    page = {p.path: p for p in site.pages}[article_page("a")]
+    text = visible_text(page_to_html(page.markdown))
+    shown = str(inert(vector))  # what inert keeps: folded white space, no controls
+    assert visible_text(shown) in text
+
+
+@pytest.mark.parametrize("vector", VECTORS)
+def test_articles_json_is_data_that_keeps_values_as_written(vector):
+    site = render_site(hostile_digest(vector))
+    records = json.loads(site.data_files["data/articles.json"])["articles"]
+    assert records[0]["title"] == vector and records[0]["byline"] == vector
+
+
+def test_jinja_delimiters_in_content_are_not_evaluated():
+    site = render_site(hostile_digest("{{ 7*7 }} {% if true %}yes{% endif %}"))
+    page = {p.path: p for p in site.pages}[article_page("a")]
+    text = visible_text(page_to_html(page.markdown))
+    assert "{{ 7*7 }}" in text and "49" not in text
+    assert "{% if true %}yes{% endif %}" in text
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)", "data:text/html,x",
+                                 "vbscript:x", "file:///etc/passwd", "//evil.example/x", "/relative", "http:", "https://",
+                                 'https://a.example/"onmouseover="x', "https://a.example/<x>", "https://a.example/\x00",
+                                 "https://a.example/ x", "java\tscript:alert(1)", "http://[::1"])
+def test_unsafe_urls_are_refused(url):
+    assert safe_url(url) is None
+
+
+def test_http_and_https_urls_are_kept():
+    assert safe_url("https://example.org/a?b=c&d=e#f") == "https://example.org/a?b=c&d=e#f"
+    assert safe_url("HTTP://example.org/") == "HTTP://example.org/"
+
+
+def test_editors_markdown_still_renders_emphasis_lists_and_web_links():
+    html = page_to_html(str(editor_markdown("Some *emphasis* and **strong**.\n\n- one\n- two\n\n[site](https://example.org/x)")))
+    assert "<em>emphasis</em>" in html and "<strong>strong</strong>" in html
+    assert html.count("<li>") == 2
+    assert 'href="https://example.org/x"' in html and 'rel="nofollow noopener noreferrer"' in html
+    assert live_markup(html) == []
+
+
+@pytest.mark.parametrize("link", ["[x](javascript:alert(1))", "[x](data:text/html,hi)", "<javascript:alert(1)>",
+                                  "[x][r]\n\n[r]: javascript:alert(1)", "![x](javascript:alert(1))", "[x](//evil.example)"])
+def test_editors_markdown_refuses_unsafe_links(link):
+    html = page_to_html(str(editor_markdown(link)))
+    assert "<a " not in html and "<img" not in html
+
+
+def test_editors_markdown_loads_no_images():
+    html = page_to_html(str(editor_markdown("![tracker](https://example.org/pixel.png)")))
+    assert "<img" not in html
+
+
+def test_editors_raw_html_and_comments_show_as_text():
+    html = page_to_html(str(editor_markdown("<b onclick=x>bold</b> <!-- note --> <script>x()</script>")))
+    assert live_markup(html) == []
+    assert "<b onclick=x>bold</b> <!-- note --> <script>x()</script>" in visible_text(html)
+
+
+def test_bidirectional_overrides_are_removed_but_joiners_kept():
+    assert "\u202e" not in inert("a\u202eb") and "\u2067" not in inert("a\u2067b")
+    assert "\u200c" in inert("می\u200cخواهم")  # Persian needs the zero-width non-joiner
