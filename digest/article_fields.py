@@ -89,12 +89,17 @@ def match_outlet(outlets: Mapping[str, Outlet], url: str | None, page_text: str)
         for outlet_id, outlet in outlets.items():
             if any(host == domain or host.endswith("." + domain) for domain in outlet.domains):
                 return outlet_id
-    lowered = page_text.lower()
+    words = _words_only(page_text)
     for outlet_id, outlet in outlets.items():
         names = (outlet.name, *outlet.domains)
-        if any(name and re.search(r"(?<!\w)" + re.escape(name.lower()) + r"(?!\w)", lowered) for name in names):
+        if any(name and f" {_words_only(name)} " in f" {words} " for name in names):
             return outlet_id
     return None
+
+
+def _words_only(text: str) -> str:
+    """Lower-case words joined by single spaces, so "Zaman al-Wasl" matches "(Zaman Al Wasl)-"."""
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def outlet_named_on_page(lines: Iterable[str]) -> str | None:

@@ -141,7 +141,8 @@ def article_span(lines: list[Line], scores: list[float]) -> tuple[int, int]:
             start, end = densest_run(scores[section_start:index])
             if end > start:
                 total = sum(scores[section_start + start : section_start + end])
-                candidates.append((section_start + start, section_start + end, total))
+                if total > 0:
+                    candidates.append((section_start + start, section_start + end, total))
             section_start = index + 1
     if not candidates:
         return 0, 0
@@ -172,9 +173,10 @@ def read_text_page(text: str) -> ArticleParts:
         if copies:
             header += [line.text for line in lines[start : copies[-1] + 1]]
             start = copies[-1] + 1
+    in_lists = _in_link_lists(lines[start:end], scores[start:end])
     body = [
-        line for line, score in zip(lines[start:end], scores[start:end])
-        if (score > KEEP_SCORE or line.standalone) and line.text != title and not _is_credit(line)
+        line for line, score, listed in zip(lines[start:end], scores[start:end], in_lists)
+        if (score > KEEP_SCORE or line.standalone) and not listed and line.text != title and not _is_credit(line)
     ]
     body = _without_site_voice_tail(body)
     footer = [line.text for line in lines[end : end + 5]]
@@ -190,6 +192,20 @@ def read_text_page(text: str) -> ArticleParts:
         byline=byline,
         url=find_url(header) or find_url(line.text for line in lines),
     )
+
+
+def _in_link_lists(lines: list[Line], scores: list[float]) -> list[bool]:
+    """Mark blocks of several lines with no blank line between and no prose in them: link lists."""
+    marks = [False] * len(lines)
+    block_start = 0
+    for index in range(len(lines) + 1):
+        if index == len(lines) or lines[index].blank_before:
+            block = range(block_start, index)
+            if len(block) >= 2 and all(scores[i] < 0 for i in block):
+                for i in block:
+                    marks[i] = True
+            block_start = index
+    return marks
 
 
 def _ends_article(line: Line) -> bool:
