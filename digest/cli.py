@@ -38,6 +38,7 @@ def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir
     """Build the whole site from CONTENT into SITE-DIR."""
     from mkdocs.exceptions import MkDocsException
 
+    from .errors import InputError
     from .mkdocs_plugin import build_with_mkdocs, load_mkdocs_config, page_url_style
     from .pipeline import build_pages
     from .publish import publish
@@ -60,6 +61,8 @@ def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir
         publish(site_dir, build_into)
     except MkDocsException as err:
         raise click.ClickException(f"MkDocs: {err}") from None
+    except InputError as err:
+        raise click.ClickException(err.message) from None
     click.echo(f"Site written to {site_dir}/. Browse it with `mkdocs serve` (live preview) or open {site_dir}/index.html.")
 
 

@@ -1,9 +1,13 @@
-"""Replacing the site folder atomically, one build at a time.
+"""Replacing the site folder atomically, one build at a time, and never anything but a site.
 
 A build writes into a fresh folder beside the site and swaps it in at the end, so a failed,
 interrupted or killed build leaves the previous site whole. On Linux the swap is a single
 renameat2(RENAME_EXCHANGE) call; elsewhere two renames leave a gap of microseconds.
 A lock file beside the site keeps two builds from swapping at once.
+
+The folder that is swapped out is deleted, so a mistyped --site-dir (content/, the project,
+a home folder) would be lost: an existing folder is only replaced if an earlier build marked
+it as a site, or if it is empty.
 """
 
 from __future__ import annotations
@@ -18,9 +22,12 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from .errors import InputError
+
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 LOCK_TIMEOUT_SECONDS = 3600
+SITE_MARKER = ".digest-site"
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -42,12 +49,26 @@ def lock_path(site_dir: Path) -> Path:
     return site_dir.parent / f".{site_dir.name}.lock"
 
 
+def _check_replaceable(site_dir: Path) -> None:
+    if not site_dir.exists():
+        return
+    if not site_dir.is_dir():
+        raise InputError(f"{site_dir} is not a folder; refusing to replace it with the site")
+    if not (site_dir / SITE_MARKER).is_file() and any(site_dir.iterdir()):
+        raise InputError(
+            f"{site_dir} is not empty and was not built by digest; refusing to replace it "
+            f"(remove it yourself if it really is an old site)"
+        )
+
+
 def publish(site_dir: Path, build_into: Callable[[Path], None]) -> None:
     """Run ``build_into(folder)`` on a new folder, then make that folder the site.
 
-    If ``build_into`` raises, the site is left exactly as it was.
+    If ``build_into`` raises, the site is left exactly as it was. Raises InputError, before
+    building, if ``site_dir`` holds something other than an earlier site.
     """
     site_dir = site_dir.resolve()
+    _check_replaceable(site_dir)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(lock_path(site_dir)), timeout=LOCK_TIMEOUT_SECONDS):
         for stale in _leftovers(site_dir):  # from builds that were killed; we hold the lock
@@ -55,6 +76,7 @@ def publish(site_dir: Path, build_into: Callable[[Path], None]) -> None:
         new = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
         try:
             build_into(new)
+            (new / SITE_MARKER).write_text("Built by digest; the next build replaces this whole folder.\n")
             new.chmod(0o755)
             if not site_dir.exists():
                 os.rename(new, site_dir)
