@@ -36,7 +36,10 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.severity}: {self.message}"
+        text = f"{where}: {self.severity}: {self.message}"
+        # File names and YAML keys are hostile: a newline or an escape sequence in them must
+        # not forge a log line or drive the terminal.
+        return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 @dataclass(frozen=True)
