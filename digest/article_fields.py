@@ -89,7 +89,7 @@ def match_outlet(outlets: Mapping[str, Outlet], url: str | None, page_text: str)
         for outlet_id, outlet in outlets.items():
             if any(host == domain or host.endswith("." + domain) for domain in outlet.domains):
                 return outlet_id
-    words = _words_only(page_text)
+    words = _words_only(page_text) if outlets else ""
     for outlet_id, outlet in outlets.items():
         names = (outlet.name, *outlet.domains)
         if any(name and f" {_words_only(name)} " in f" {words} " for name in names):

@@ -49,12 +49,18 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 
 def decode(data: bytes) -> str:
     """Decode a capture and repair mis-decoded characters; raise InputError if it is not text."""
+    return repair(decode_unrepaired(data))
+
+
+def decode_unrepaired(data: bytes) -> str:
+    """Decode without mojibake repair, for saved HTML: repairing a whole page's markup costs far
+    more than repairing the article once it is found."""
     if not data.strip():
         raise InputError("empty file")
     text = _decode_bytes(data)
     if not _BINARY_CONTROLS.isdisjoint(text):
         raise InputError("binary data, not text (control characters found)")
-    return repair(text)
+    return text
 
 
 def repair(text: str) -> str:

@@ -7,12 +7,14 @@ share is settled here: decoding, the outlet, its editors' hints, and the languag
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 import re2
 
 from digest.article_fields import ArticleParts, domain_of, guess_language, match_outlet, outlet_named_on_page
-from digest.decoding import decode
+from digest.decoding import decode, decode_unrepaired, repair
 from digest.errors import InputError
 from digest.html_extraction import read_html_page
 from digest.markdown_extraction import read_markdown
@@ -22,13 +24,18 @@ from digest.text_extraction import read_text_page
 _QUIET = re2.Options()
 _QUIET.log_errors = False  # an editor's broken pattern is skipped, not logged to stderr
 
-_READERS = {"txt": read_text_page, "html": read_html_page, "md": read_markdown}
+_READERS = {"txt": read_text_page, "md": read_markdown}
+_SPACE = re.compile(r"\s+")
 
 
 def normalize(capture: Capture, outlets: Mapping[str, Outlet] = {}) -> NormalizedArticle:
     """Raises InputError for a capture that is not text or holds no article."""
-    text = decode(capture.data)
-    parts = _READERS[capture.kind](text)
+    if capture.kind == "html":
+        text = decode_unrepaired(capture.data)
+        parts = _repaired(read_html_page(text))
+    else:
+        text = decode(capture.data)
+        parts = _READERS[capture.kind](text)
     outlet_id = match_outlet(outlets, parts.url, text)
     paragraphs = parts.paragraphs
     if outlet_id:
@@ -45,6 +52,21 @@ def normalize(capture: Capture, outlets: Mapping[str, Outlet] = {}) -> Normalize
         outlet=outlet_id or _outlet_on_page(parts, text),
         language=parts.language or guess_language(" ".join(paragraphs)),
         url=parts.url,
+    )
+
+
+def _repaired(parts: ArticleParts) -> ArticleParts:
+    """Mojibake repair of an HTML page's article and fields, with white space collapsed again."""
+
+    def clean(text: str | None) -> str | None:
+        return _SPACE.sub(" ", repair(text)).strip() if text else text
+
+    return replace(
+        parts,
+        paragraphs=tuple(filter(None, map(clean, parts.paragraphs))),
+        title=clean(parts.title),
+        subtitle=clean(parts.subtitle),
+        byline=clean(parts.byline),
     )
 
 
