@@ -26,7 +26,7 @@ _BOMS = (
 )
 
 # Controls that never appear in text a person copied; C0 beyond tab/newlines means binary data.
-_BINARY_CONTROLS = frozenset(chr(c) for c in (*range(0, 9), 11, *range(14, 32)))
+_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 # Legacy code pages by how often pages on the web use them.
 _COMMON_WEB_CODE_PAGES = (
@@ -58,7 +58,7 @@ def decode_unrepaired(data: bytes) -> str:
     if not data.strip():
         raise InputError("empty file")
     text = _decode_bytes(data)
-    if not _BINARY_CONTROLS.isdisjoint(text):
+    if _BINARY_CONTROLS.search(text):
         raise InputError("binary data, not text (control characters found)")
     return text
 
