@@ -14,6 +14,7 @@ import re
 import charset_normalizer
 from charset_normalizer.md import mess_ratio
 import ftfy
+from ftfy.badness import is_bad
 
 from digest.errors import InputError
 
@@ -68,6 +69,8 @@ def repair(text: str) -> str:
     text = ftfy.fix_text(text, config=_FTFY_CONFIG)
     # ftfy repairs a line only when the whole line re-encodes; a line mixing genuine curly quotes
     # with one mis-decoded no-break space is left alone, so retry each non-ASCII run by itself.
+    if not is_bad(text):
+        return text
     return _NON_ASCII_RUN.sub(lambda run: ftfy.fix_encoding(run.group()), text)
 
 
