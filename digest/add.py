@@ -232,11 +232,15 @@ def _store(articles_dir: Path, base: str, suffix: str, data: bytes, sidecar: str
                 continue
             try:
                 os.link(temporary[1], sidecar_path)
-            except FileExistsError:
-                capture_path.unlink()
-                continue
+            except BaseException as err:
+                capture_path.unlink()  # a capture without its stub would look finished
+                if isinstance(err, FileExistsError):
+                    continue
+                raise
             return slug
         raise InputError(f"no free slug for '{base}' after {MAX_SLUG_ATTEMPTS} attempts")
+    except OSError as err:
+        raise InputError(f"cannot write into {articles_dir}: {err.strerror or err}") from None
     finally:
         for path in temporary:
             path.unlink(missing_ok=True)
