@@ -73,7 +73,7 @@ def _metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
             ),
         ),
         None,
-    ) or htmldate.find_date(tree, extensive_search=False, original_date=True)
+    ) or _date_guessed_by_htmldate(tree)
     author = meta.get("author") or schema.get("author") or meta.get("article:author") or meta.get("byl")
     if author and author.startswith("http"):
         author = None
@@ -86,6 +86,14 @@ def _metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
         "site_name": meta.get("og:site_name") or meta.get("application-name") or schema.get("publisher"),
         "language": (tree.get("lang") or meta.get("og:locale") or "").replace("_", "-").split("-")[0].lower() or None,
     }
+
+
+def _date_guessed_by_htmldate(tree: lxml.html.HtmlElement) -> str | None:
+    """htmldate asserts on some malformed trees (a lone <svg>); a missing date must not lose the page."""
+    try:
+        return htmldate.find_date(tree, extensive_search=False, original_date=True)
+    except AssertionError:
+        return None
 
 
 def _schema_org(tree: lxml.html.HtmlElement) -> dict[str, str]:

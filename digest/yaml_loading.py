@@ -74,7 +74,12 @@ def _child(node: Node | None, key: Any):
 
 def load_yaml_text(text: str) -> LoadedYaml:
     """Parse YAML text; raises InputError with the line and column of a syntax error."""
-    loader = _NoAliasLoader(text)
+    try:
+        loader = _NoAliasLoader(text)
+    except yaml.reader.ReaderError as err:  # control characters are refused before parsing starts
+        before = text[: err.position]
+        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+        raise InputError(f"invalid YAML: control character U+{err.character:04X} is not allowed", line, column) from None
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
