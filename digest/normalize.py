@@ -56,18 +56,12 @@ def normalize(capture: Capture, outlets: Mapping[str, Outlet] = {}) -> Normalize
 
 
 def _repaired(parts: ArticleParts) -> ArticleParts:
-    """Mojibake repair of an HTML page's article and fields, with white space collapsed again."""
-
-    def clean(text: str | None) -> str | None:
-        return _SPACE.sub(" ", repair(text)).strip() if text else text
-
-    return replace(
-        parts,
-        paragraphs=tuple(filter(None, map(clean, parts.paragraphs))),
-        title=clean(parts.title),
-        subtitle=clean(parts.subtitle),
-        byline=clean(parts.byline),
-    )
+    """Mojibake repair of an HTML page's article and fields, in one pass over them all."""
+    fields = (parts.title, parts.subtitle, parts.byline)
+    lines = [_SPACE.sub(" ", text or "") for text in (*fields, *parts.paragraphs)]
+    repaired = [_SPACE.sub(" ", line).strip() for line in repair("\n".join(lines)).split("\n")]
+    title, subtitle, byline = (line or None for line in repaired[:3])
+    return replace(parts, paragraphs=tuple(filter(None, repaired[3:])), title=title, subtitle=subtitle, byline=byline)
 
 
 def _outlet_on_page(parts: ArticleParts, text: str) -> str | None:
