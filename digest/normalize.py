@@ -16,6 +16,7 @@ import re2
 from digest.article_fields import ArticleParts, domain_of, guess_language, match_outlet, outlet_named_on_page
 from digest.decoding import decode, decode_unrepaired, repair
 from digest.errors import InputError
+from digest.escaping import safe_url
 from digest.html_extraction import read_html_page
 from digest.markdown_extraction import read_markdown
 from digest.records import Capture, NormalizedArticle, Outlet
@@ -51,7 +52,7 @@ def normalize(capture: Capture, outlets: Mapping[str, Outlet] = {}) -> Normalize
         byline=parts.byline,
         outlet=outlet_id or _outlet_on_page(parts, text),
         language=parts.language or guess_language(" ".join(paragraphs)),
-        url=parts.url,
+        url=safe_url(parts.url),  # a page's canonical link is hostile too: web addresses only
     )
 
 

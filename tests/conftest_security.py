@@ -8,6 +8,8 @@ run, load, redirect or restyle (elements, attributes and URL schemes).
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import lxml.html
@@ -77,3 +79,73 @@ def visible_text(html: str) -> str:
 
 def front_matter(page_markdown: str) -> dict:
     return yaml.safe_load(page_markdown.split("---\n", 2)[1])
+
+
+# -- a content folder in which every value is hostile, and built sites to compare --------
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_CONTENT = REPO / "content"
+PROSE = (
+    "The regional council said on Tuesday that the reconstruction of the bridge would take at least "
+    "two more years, and that the cost had risen because of the price of steel and labour."
+)
+
+
+def _html_capture(vector: str) -> str:
+    return (
+        f"<html><head><title>{vector}</title><meta property=\"og:title\" content=\"{vector}\">"
+        f"<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\"><script>window.__pwned=1</script>"
+        f"<link rel=\"canonical\" href=\"javascript:alert(1)\"></head><body><h1>{vector}</h1>"
+        f"<p>{PROSE} {vector}</p><p>{PROSE}</p><p>{vector} {PROSE}</p><p>{PROSE}</p></body></html>"
+    )
+
+
+def write_hostile_content(root: Path) -> Path:
+    """content/ with every vector in a title, a body and each free-text field editors write."""
+    articles = root / "articles"
+    articles.mkdir(parents=True)
+    vectors = load_vectors()
+    outlets = {}
+    for n, vector in enumerate(vectors):
+        (articles / f"v{n:03d}-page.html").write_text(_html_capture(vector), encoding="utf-8")
+        (articles / f"v{n:03d}-copied.txt").write_text(f"{vector}\n\n{PROSE} {vector}\n\n{PROSE}\n\n{vector}\n", encoding="utf-8")
+        (articles / f"v{n:03d}-saved.md").write_text(f"# {vector}\n\n{PROSE}\n\n{vector}\n\n{PROSE} {vector}\n", encoding="utf-8")
+        sidecar = {
+            "title": vector, "subtitle": vector, "byline": vector, "summary": f"{vector}\n\n*{vector}*",
+            "reviewer": vector, "tags": [vector, "plain"], "outlet": f"outlet-{n % 10}" if n % 2 else vector,
+        }
+        (articles / f"v{n:03d}-copied.yml").write_text(yaml.safe_dump(sidecar, allow_unicode=True), encoding="utf-8")
+        (articles / f"v{n:03d}-saved.yml").write_text(yaml.safe_dump({"url": "javascript:alert(1)"}), encoding="utf-8")
+        outlets[f"outlet-{n % 10}"] = {
+            "name": vector, "domains": [vector], "rating": "low", "ownership": vector, "stance": vector,
+            "note": f"{vector}\n\n[link](https://example.org/{n})", "sources": [{"title": vector, "url": f"https://example.org/s{n}"}],
+            "hints": [vector],
+        }
+    outlets["outlet-js"] = {"name": "Scripted", "sources": [{"title": "x", "url": "javascript:alert(1)"}]}
+    (root / "outlets.yml").write_text(yaml.safe_dump(outlets, allow_unicode=True), encoding="utf-8")
+    digest = {"title": "</title><script>window.__pwned=1;alert(1)</script>{{ 7*7 }}", "description": "\n\n".join(vectors)}
+    (root / "digest.yml").write_text(yaml.safe_dump(digest, allow_unicode=True), encoding="utf-8")
+    return root
+
+
+def build_site(content: Path, into: Path) -> Path:
+    """Build ``content`` with the real command once per test session; returns the site folder."""
+    site = into / "site"
+    if not (site / "index.html").exists():
+        digest = Path(sys.executable).with_name("digest")
+        command = [str(digest), "build", "--content", str(content), "--site-dir", str(site), "--cache-dir", str(into / "cache"),
+                   "--config-file", str(MKDOCS_YML)]
+        result = subprocess.run(command, capture_output=True, text=True, cwd=into)
+        assert result.returncode == 0, result.stderr
+        (into / "problems.txt").write_text(result.stderr, encoding="utf-8")
+    return site
+
+
+def hostile_and_clean_sites(tmp_path_factory) -> tuple[Path, Path]:
+    """The hostile site and the sample site, built once however many test modules ask."""
+    base = tmp_path_factory.getbasetemp()
+    hostile_dir, clean_dir = base / "security-hostile", base / "security-clean"
+    if not (hostile_dir / "content").exists():
+        hostile_dir.mkdir(exist_ok=True)
+        write_hostile_content(hostile_dir / "content")
+    clean_dir.mkdir(exist_ok=True)
+    return build_site(hostile_dir / "content", hostile_dir), build_site(SAMPLE_CONTENT, clean_dir)

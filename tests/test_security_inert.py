@@ -124,3 +124,17 @@ def test_editors_raw_html_and_comments_show_as_text():
 def test_bidirectional_overrides_are_removed_but_joiners_kept():
     assert "\u202e" not in inert("a\u202eb") and "\u2067" not in inert("a\u2067b")
     assert "\u200c" in inert("می\u200cخواهم")  # Persian needs the zero-width non-joiner
+
+
+def test_a_captured_page_s_unsafe_canonical_link_is_dropped():
+    from pathlib import Path
+
+    from digest.normalize import normalize
+    from digest.records import Capture
+
+    page = (
+        '<html><head><link rel="canonical" href="javascript:alert(1)"><title>T</title></head><body><h1>T</h1>'
+        + "<p>The ministry said on Monday that its troops had left the city after long talks with the council.</p>" * 4
+        + "</body></html>"
+    )
+    assert normalize(Capture("p", Path("p.html"), "html", page.encode()), {}).url is None
