@@ -75,7 +75,7 @@ def validate_loaded(
         problems = []
         for error in err.errors():
             loc = tuple(error["loc"])
-            line, column = loaded.position(keys + loc)
+            line, column = loaded.position(keys + loc, of_value=error["type"] != "extra_forbidden")
             problems.append(Problem(str(path), _message(error, schema), "error", line, column))
         return None, problems
 

@@ -48,16 +48,22 @@ class LoadedYaml:
     data: Any
     root: Node | None
 
-    def position(self, keys: tuple[Any, ...]) -> tuple[int, int]:
-        """1-based (line, column) of the value at ``keys``, or of its nearest existing parent."""
+    def position(self, keys: tuple[Any, ...], of_value: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the key at ``keys``, or of its nearest existing parent.
+
+        With ``of_value``, the position of the value itself: a wrong value is pointed at where
+        it stands, an unknown key at the key.
+        """
         node = self.root
         best = (1, 1) if node is None else (node.start_mark.line + 1, node.start_mark.column + 1)
         for key in keys:
             child = _child(node, key)
             if child is None:
-                break
+                return best
             node, mark = child
             best = (mark.line + 1, mark.column + 1)
+        if of_value and node is not None:
+            return node.start_mark.line + 1, node.start_mark.column + 1
         return best
 
 

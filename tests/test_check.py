@@ -68,16 +68,16 @@ def test_yaml_aliases_are_refused(content):
     assert _at(_only(check_content(root), "base.yml")) == ("error", "invalid YAML: YAML aliases (*name) are not allowed in digest files", 2, 16)
 
 
-def test_wrong_type_is_reported_at_its_key(content):
+def test_wrong_type_is_reported_at_its_value(content):
     root = content({"articles/base.yml": SIDECAR + "tags: [a, b]\nsplit_story: maybe\n"})
     problem = _only(check_content(root), "base.yml")
-    assert _at(problem) == ("error", "split_story: Input should be a valid boolean, unable to interpret input", 5, 1)
+    assert _at(problem) == ("error", "split_story: Input should be a valid boolean, unable to interpret input", 5, 14)
 
 
-def test_bad_date_is_reported_at_its_key(content):
+def test_bad_date_is_reported_at_its_value(content):
     root = content({"articles/base.yml": SIDECAR + "published: 2018-13-45\n"})
     expected = "published: not a valid date ('2018-13-45'); write dates as YYYY-MM-DD"
-    assert _at(_only(check_content(root), "base.yml")) == ("error", expected, 4, 1)
+    assert _at(_only(check_content(root), "base.yml")) == ("error", expected, 4, 12)
 
 
 def test_unknown_key_gets_a_did_you_mean(content):
@@ -91,7 +91,7 @@ def test_unknown_outlet_key_gets_a_did_you_mean(content):
     problems = [_at(p) for p in check_content(root) if Path(p.path).name == "outlets.yml"]
     assert problems == [
         ("error", "unknown key 'ratin' (did you mean 'rating'?)", 4, 3),
-        ("error", "sources.0.url: must be an http:// or https:// URL", 6, 22),
+        ("error", "sources.0.url: must be an http:// or https:// URL", 6, 27),
     ]
 
 
@@ -99,7 +99,7 @@ def test_rating_outside_the_scale_is_an_error(content):
     root = content({"outlets.yml": OUTLETS.replace("mixed", "dubious")})
     problem = _only(check_content(root), "outlets.yml")
     assert problem.message.startswith("rating: Input should be 'high', 'mostly-reliable', 'mixed', 'low' or 'very-low'")
-    assert (problem.line, problem.column) == (3, 3)
+    assert (problem.line, problem.column) == (3, 11)
 
 
 def test_sidecar_without_capture(content):
