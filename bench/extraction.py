@@ -1,6 +1,7 @@
 """Body-extraction benchmark: our normalizer against baselines and published tools.
 
     .venv/bin/python bench/extraction.py [SHARED_BENCH]   # default: ../shared/bench
+    .venv/bin/python bench/extraction.py --only text      # ours-text and its halves, fast
 
 Reads SHARED_BENCH/extraction/{text/*.txt, html/*.html.gz, ground-truth.json} and prints
 precision, recall and F1 (scoring.py, the public benchmark's method) for:
@@ -17,6 +18,7 @@ hold on the other.
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 import sys
@@ -82,24 +84,28 @@ def run(method: Callable[[bytes], str], pages: dict[str, bytes]) -> tuple[dict[s
     return predictions, len(pages) / (time.perf_counter() - started)
 
 
-def main(shared: Path) -> None:
+def main(shared: Path, only_text: bool = False) -> None:
     root = shared / "extraction"
     truth = {key: value["articleBody"] for key, value in json.loads((root / "ground-truth.json").read_text()).items()}
     keys = sorted(truth)
     texts = {key: (root / "text" / f"{key}.txt").read_bytes() for key in keys}
-    htmls = {key: gzip.decompress((root / "html" / f"{key}.html.gz").read_bytes()) for key in keys}
+    htmls = {} if only_text else {key: gzip.decompress((root / "html" / f"{key}.html.gz").read_bytes()) for key in keys}
     halves = {"A": keys[0::2], "B": keys[1::2]}
 
     def score(predictions: dict[str, str], subset: list[str] = keys) -> str:
         precision, recall, f1 = precision_recall_f1((predictions[key], truth[key]) for key in subset)
         return f"P={precision:.3f} R={recall:.3f} F1={f1:.3f}"
 
+    print(f"{len(keys)} pages from {root}\n")
+    results = {"ours-text": run(ours("txt"), texts)}
+    print(f"{'ours-text':18} {score(results['ours-text'][0])}")
+    if only_text:
+        print("\nhalves (A: even positions of the sorted keys, B: odd):")
+        print(f"{'ours-text':18} " + "   ".join(f"{half}: {score(results['ours-text'][0], subset)}" for half, subset in halves.items()))
+        return
     run(ours("html"), dict(list(htmls.items())[:3]))  # warm both up: imports and caches are not speed
     run(trafilatura_default, dict(list(htmls.items())[:3]))
-    print(f"{len(keys)} pages from {root}\n")
-    results = {}
     for name, method, pages in (
-        ("ours-text", ours("txt"), texts),
         ("whole-text", whole_text, texts),
         ("justext-lines", justext_lines, texts),
         ("ours-html", ours("html"), htmls),
@@ -117,4 +123,8 @@ def main(shared: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared" / "bench")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("shared", nargs="?", type=Path, default=REPO.parent / "shared" / "bench")
+    parser.add_argument("--only", choices=["text"], help="score only ours on the plain-text captures")
+    arguments = parser.parse_args()
+    main(arguments.shared, only_text=arguments.only == "text")

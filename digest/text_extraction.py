@@ -40,6 +40,13 @@ _FURNITURE_WORDS = frozenset(
     skip more photo photos image images video credit getty reuters ap caption gallery close
     toggle load read click tap view sign log login register""".split()
 )
+# The header and footer lines of a reader's comment ("jdoe says:", "3 hours ago", "Reply", "12
+# points"): comments read like prose, but these lines around each one set them apart from an article.
+_COMMENT_META = re.compile(
+    r"^(?:\S+(?: \S+){0,3} (?:says|said|wrote|writes)\s*:?|(?:\w+ )?\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|"
+    r"weeks?|months?|years?)\s+ago|reply|permalink|\d+\s+(?:points?|likes?|votes?|replies))$",
+    re.IGNORECASE,
+)
 # The site speaking about itself after an article: disclaimers and appeals for support.
 _SITE_VOICE = re.compile(
     r"\b(?:this (?:article|column|story|post)|the author|views|opinions|responsibility|necessarily|"
@@ -137,7 +144,7 @@ def article_span(lines: list[Line], scores: list[float]) -> tuple[int, int]:
     candidates = []
     section_start = 0
     for index in range(len(lines) + 1):
-        if index == len(lines) or _ends_article(lines[index]):
+        if index == len(lines) or _ends_article(lines[index]) or _COMMENT_META.match(lines[index].text):
             start, end = densest_run(scores[section_start:index])
             if end > start:
                 total = sum(scores[section_start + start : section_start + end])
@@ -150,7 +157,7 @@ def article_span(lines: list[Line], scores: list[float]) -> tuple[int, int]:
     position = next(i for i, (_, _, total) in enumerate(candidates) if total >= ANCHOR * strongest)
     start, end, _ = candidates[position]
     for next_start, next_end, total in candidates[position + 1 :]:
-        if next_start - end > JOIN_GAP or total <= 0:
+        if next_start - end > JOIN_GAP or total <= 0 or any(_COMMENT_META.match(line.text) for line in lines[end:next_start]):
             break
         end = next_end
     while start < end and scores[start] < EDGE_SCORE:
