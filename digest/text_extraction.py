@@ -21,6 +21,7 @@ from digest.article_fields import ArticleParts, find_url, parse_byline, parse_da
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"""[.!?…:;。！？؟]["'”’»)\]]*$""")
+_TOPIC_WORD = re.compile(r"\w{4,}")
 _SPACE = re.compile(r"[^\S\n]+")
 _WIDE_GAP = re.compile(r"\S(?:\s{3,}|\u00a0\s*\u00a0)\S")  # items of a ticker or a menu row
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -40,11 +41,12 @@ _FURNITURE_WORDS = frozenset(
     skip more photo photos image images video credit getty reuters ap caption gallery close
     toggle load read click tap view sign log login register""".split()
 )
-# The header and footer lines of a reader's comment ("jdoe says:", "3 hours ago", "Reply", "12
-# points"): comments read like prose, but these lines around each one set them apart from an article.
-_COMMENT_META = re.compile(
-    r"^(?:\S+(?: \S+){0,3} (?:says|said|wrote|writes)\s*:?|(?:\w+ )?\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|"
-    r"weeks?|months?|years?)\s+ago|reply|permalink|\d+\s+(?:points?|likes?|votes?|replies))$",
+# The header and footer lines of a reader's comment or of a story teaser ("jdoe says:", "3 hours
+# ago", "2H ago", "Reply", "12 points"): comments and teasers read like prose, but these lines
+# around each one set them apart from an article.
+_POST_META = re.compile(
+    r"^(?:\S+(?: \S+){0,3} (?:says|said|wrote|writes)\s*:?|(?:\w+ )?\d+\s*(?:[smhdwy]|secs?|seconds?|mins?|minutes?|hrs?|hours?|"
+    r"days?|weeks?|months?|years?)\s+ago|reply|permalink|\d+\s+(?:points?|likes?|votes?|replies))$",
     re.IGNORECASE,
 )
 # The site speaking about itself after an article: disclaimers and appeals for support.
@@ -67,6 +69,11 @@ INTERFACE_SHARE = 0.3  # share of interface words that makes a line interface
 # Span choice and trimming.
 ANCHOR = 0.5  # the first candidate at least this fraction of the strongest is the article
 JOIN_GAP = 3  # a later candidate this few lines away continues the article
+# A box of related links can cut an article in two: a later candidate up to BOX_GAP lines away
+# continues the article if it is as strong as the anchor rule asks and on the same topic (this
+# share of its longer words already in the article).
+BOX_GAP = 8
+TOPIC_OVERLAP = 0.2
 EDGE_SCORE = 5.0  # the article starts and ends on lines scoring at least this
 KEEP_SCORE = -5.0  # inside the article, lines scoring at most this (and not set apart) are dropped
 
@@ -144,7 +151,7 @@ def article_span(lines: list[Line], scores: list[float]) -> tuple[int, int]:
     candidates = []
     section_start = 0
     for index in range(len(lines) + 1):
-        if index == len(lines) or _ends_article(lines[index]) or _COMMENT_META.match(lines[index].text):
+        if index == len(lines) or _ends_article(lines[index]) or _POST_META.match(lines[index].text):
             start, end = densest_run(scores[section_start:index])
             if end > start:
                 total = sum(scores[section_start + start : section_start + end])
@@ -155,11 +162,15 @@ def article_span(lines: list[Line], scores: list[float]) -> tuple[int, int]:
         return 0, 0
     strongest = max(total for _, _, total in candidates)
     position = next(i for i, (_, _, total) in enumerate(candidates) if total >= ANCHOR * strongest)
-    start, end, _ = candidates[position]
+    start, end, article_total = candidates[position]
     for next_start, next_end, total in candidates[position + 1 :]:
-        if next_start - end > JOIN_GAP or total <= 0 or any(_COMMENT_META.match(line.text) for line in lines[end:next_start]):
+        if any(_POST_META.match(line.text) for line in lines[end:next_start]):
+            break
+        continued = next_start - end <= BOX_GAP and total >= ANCHOR * article_total and _topic_overlap(lines[start:end], lines[next_start:next_end]) >= TOPIC_OVERLAP
+        if next_start - end > JOIN_GAP and not continued:
             break
         end = next_end
+        article_total += total
     while start < end and scores[start] < EDGE_SCORE:
         start += 1
     while end > start and scores[end - 1] < EDGE_SCORE:
@@ -199,6 +210,13 @@ def read_text_page(text: str) -> ArticleParts:
         byline=byline,
         url=find_url(header) or find_url(line.text for line in lines),
     )
+
+
+def _topic_overlap(article: list[Line], block: list[Line]) -> float:
+    """Share of a block's longer words (four letters or more) that the article already uses."""
+    known = {word.lower() for line in article for word in _TOPIC_WORD.findall(line.text)}
+    words = [word.lower() for line in block for word in _TOPIC_WORD.findall(line.text)]
+    return sum(word in known for word in words) / len(words) if words else 0.0
 
 
 def _in_link_lists(lines: list[Line], scores: list[float]) -> list[bool]:

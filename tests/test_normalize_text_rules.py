@@ -15,3 +15,26 @@ def test_reader_comments_after_the_article_are_dropped():
     thread = "".join(f"\n\nreader{i} says:\nMarch {3 + i}, 2021 at 9:1{i} am\n\n{comment}\n\nReply" for i, comment in enumerate(COMMENTS))
     page = made_up_page().replace("\n\nShare this article", thread + "\n\nShare this article")
     assert normalize(capture(page)).paragraphs == tuple(PARAGRAPHS)
+
+
+def test_teasers_with_relative_timestamps_after_the_article_are_dropped():
+    teasers = "".join(
+        f"\n\nHeadline of another story number {i}\n\nA teaser sentence that sums up another story on the site in one line, number {i}.\n\n{i}H ago"
+        for i in range(1, 4)
+    )
+    page = made_up_page().replace("\n\nShare this article", "\n\nWorld\nMore in World" + teasers + "\n\nShare this article")
+    assert normalize(capture(page)).paragraphs == tuple(PARAGRAPHS)
+
+
+def test_an_article_cut_in_two_by_a_related_box_is_kept_whole():
+    first = [
+        "The city council voted on Tuesday to add three bus routes to the northern districts, where residents have long asked for a better service.",
+        "The new bus routes will run every ten minutes at peak hours and connect the districts to the hospital, the university and the station.",
+    ]
+    second = [
+        "The council said the routes would cost four million dollars a year, and that the buses would be bought from a local maker by the spring.",
+        "Residents of the northern districts welcomed the vote, though some said the council should also add night buses on the new routes.",
+    ]
+    box = "Related\nTrain fares rise again after a year of delays\nNew cycle lanes open in the old town\nRelated\nMayor opens the new central library\nStorm closes schools\n\n"
+    page = "Home\nNews\n\nCouncil adds bus routes\n\n" + "\n\n".join(first) + "\n\n" + box + "\n\n".join(second) + "\n\nShare this article\nFacebook\n"
+    assert normalize(capture(page)).paragraphs == tuple(first + second)
