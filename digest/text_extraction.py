@@ -66,6 +66,7 @@ TITLE_CASE = 3.0
 FURNITURE = 5.0
 END_OF_ARTICLE = 15.0
 INTERFACE_SHARE = 0.3  # share of interface words that makes a line interface
+LABEL_WORDS = 3  # a line this short ending in a colon is a label ("Share this:"), not a sentence
 # Span choice and trimming.
 ANCHOR = 0.5  # the first candidate at least this fraction of the strongest is the article
 JOIN_GAP = 3  # a later candidate this few lines away continues the article
@@ -237,7 +238,7 @@ def _ends_article(line: Line) -> bool:
     tokens = [token.lower() for token in _WORD.findall(line.text)]
     return (
         bool(tokens)
-        and not line.ends_sentence
+        and (not line.ends_sentence or (line.text.endswith(":") and len(tokens) <= LABEL_WORDS))
         and sum(token in _END_WORDS for token in tokens) / len(tokens) >= INTERFACE_SHARE
     )
 

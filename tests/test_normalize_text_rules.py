@@ -38,3 +38,13 @@ def test_an_article_cut_in_two_by_a_related_box_is_kept_whole():
     box = "Related\nTrain fares rise again after a year of delays\nNew cycle lanes open in the old town\nRelated\nMayor opens the new central library\nStorm closes schools\n\n"
     page = "Home\nNews\n\nCouncil adds bus routes\n\n" + "\n\n".join(first) + "\n\n" + box + "\n\n".join(second) + "\n\nShare this article\nFacebook\n"
     assert normalize(capture(page)).paragraphs == tuple(first + second)
+
+
+def test_a_short_label_ending_in_a_colon_can_end_the_article():
+    pitch = (
+        "Sign up for our free weekly newsletter and get the best stories of the week delivered straight to your inbox, "
+        "with puzzles, recipes and offers from our partners that you will not find anywhere else online."
+    )
+    promo = "\n\nShare this:\nFacebook\nTwitter\nEmail\n\n" + pitch + "\n\n" + pitch + "\n"
+    page = made_up_page().replace("\n\nShare this article", promo + "\nShare this article")
+    assert normalize(capture(page)).paragraphs == tuple(PARAGRAPHS)
