@@ -76,6 +76,7 @@ JOIN_GAP = 3  # a later candidate this few lines away continues the article
 BOX_GAP = 8
 TOPIC_OVERLAP = 0.2
 EDGE_SCORE = 5.0  # the article starts and ends on lines scoring at least this
+MAX_LIST_ROWS = 80  # an announced list or table runs at most this many lines
 KEEP_SCORE = -5.0  # inside the article, lines scoring at most this (and not set apart) are dropped
 
 
@@ -172,10 +173,13 @@ def article_span(lines: list[Line], scores: list[float]) -> tuple[int, int]:
             break
         end = next_end
         article_total += total
+    announced = _announced_lists(lines)
     while start < end and scores[start] < EDGE_SCORE:
         start += 1
-    while end > start and scores[end - 1] < EDGE_SCORE:
+    while end > start and scores[end - 1] < EDGE_SCORE and not announced[end - 1]:
         end -= 1
+    while end < len(lines) and (announced[end] or _announces_list(lines[end])):
+        end += 1
     return start, end
 
 
@@ -193,9 +197,10 @@ def read_text_page(text: str) -> ArticleParts:
             header += [line.text for line in lines[start : copies[-1] + 1]]
             start = copies[-1] + 1
     in_lists = _in_link_lists(lines[start:end], scores[start:end])
+    announced = _announced_lists(lines)[start:end]
     body = [
-        line for line, score, listed in zip(lines[start:end], scores[start:end], in_lists)
-        if (score > KEEP_SCORE or line.standalone) and not listed and line.text != title and not _is_credit(line)
+        line for line, score, listed, wanted in zip(lines[start:end], scores[start:end], in_lists, announced)
+        if (wanted or ((score > KEEP_SCORE or line.standalone) and not listed)) and line.text != title and not _is_credit(line)
     ]
     body = _without_site_voice_tail(body)
     footer = [line.text for line in lines[end : end + 5]]
@@ -218,6 +223,32 @@ def _topic_overlap(article: list[Line], block: list[Line]) -> float:
     known = {word.lower() for line in article for word in _TOPIC_WORD.findall(line.text)}
     words = [word.lower() for line in block for word in _TOPIC_WORD.findall(line.text)]
     return sum(word in known for word in words) / len(words) if words else 0.0
+
+
+def _announces_list(line: Line) -> bool:
+    """A line of the text's own words ending in a colon ("2020 tour dates:", "The standings after
+    36 races:"); one with interface words ("More:", "Related coverage:") announces links instead."""
+    tokens = [token.lower() for token in _WORD.findall(line.text)]
+    return (
+        line.text.endswith(":")
+        and len(tokens) >= 2
+        and not _POST_META.match(line.text)
+        and not any(token in _END_WORDS or token in _FURNITURE_WORDS for token in tokens)
+    )
+
+
+def _announced_lists(lines: list[Line]) -> list[bool]:
+    """Mark a line ending in a colon and the block of lines (up to the next blank line) it announces:
+    the list or table it introduces belongs to the article however little its rows read as prose."""
+    marks = [False] * len(lines)
+    for index, line in enumerate(lines):
+        if not _announces_list(line):
+            continue
+        row = index
+        while row < len(lines) and row - index <= MAX_LIST_ROWS and (row <= index + 1 or not lines[row].blank_before):
+            marks[row] = True
+            row += 1
+    return marks
 
 
 def _in_link_lists(lines: list[Line], scores: list[float]) -> list[bool]:

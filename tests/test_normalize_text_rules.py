@@ -48,3 +48,10 @@ def test_a_short_label_ending_in_a_colon_can_end_the_article():
     promo = "\n\nShare this:\nFacebook\nTwitter\nEmail\n\n" + pitch + "\n\n" + pitch + "\n"
     page = made_up_page().replace("\n\nShare this article", promo + "\nShare this article")
     assert normalize(capture(page)).paragraphs == tuple(PARAGRAPHS)
+
+
+def test_a_list_announced_by_a_line_ending_in_a_colon_is_kept():
+    rows = ["Route 12 – North Park to Central Station", "Route 14 – Hill Road to the hospital", "Route 19 – Old Mill to the university"]
+    table = "\n\nThe three new routes:\n" + "\n".join(rows)
+    page = made_up_page().replace("\n\nShare this article", table + "\n\nShare this article")
+    assert normalize(capture(page)).paragraphs == (*PARAGRAPHS, "The three new routes:", *rows)
