@@ -7,6 +7,9 @@ punctuation. Each line gets a score from these features. Lines that announce the
 article (share, comments, related) cut the page into sections, the densest run of each section
 (maximum sum of line scores) is a candidate, and the article is the first candidate nearly as
 strong as the strongest: related stories and comments come after an article and can outweigh it.
+Readers' comments and story teasers are cut apart by their header lines ("jdoe says:", "2 hours
+ago"); a strong block on the article's topic just after a short related box continues it; a list
+or table announced by a line ending in a colon belongs to it however little its rows read as prose.
 
 The weights were set on half of the public extraction benchmark and checked on the other half
 (bench/extraction.py); they describe page shapes, not particular sites.
@@ -148,8 +151,9 @@ def densest_run(scores: list[float]) -> tuple[int, int]:
     return best_range
 
 
-def article_span(lines: list[Line], scores: list[float]) -> tuple[int, int]:
-    """Start and end (exclusive) of the article among a page's lines."""
+def article_span(lines: list[Line], scores: list[float], announced: list[bool]) -> tuple[int, int]:
+    """Start and end (exclusive) of the article among a page's lines; `announced` marks the lists
+    that lines ending in a colon introduce (_announced_lists), kept whatever their scores."""
     candidates = []
     section_start = 0
     for index in range(len(lines) + 1):
@@ -168,12 +172,15 @@ def article_span(lines: list[Line], scores: list[float]) -> tuple[int, int]:
     for next_start, next_end, total in candidates[position + 1 :]:
         if any(_POST_META.match(line.text) for line in lines[end:next_start]):
             break
-        continued = next_start - end <= BOX_GAP and total >= ANCHOR * article_total and _topic_overlap(lines[start:end], lines[next_start:next_end]) >= TOPIC_OVERLAP
+        continued = (
+            next_start - end <= BOX_GAP
+            and total >= ANCHOR * article_total
+            and _topic_overlap(lines[start:end], lines[next_start:next_end]) >= TOPIC_OVERLAP
+        )
         if next_start - end > JOIN_GAP and not continued:
             break
         end = next_end
         article_total += total
-    announced = _announced_lists(lines)
     while start < end and scores[start] < EDGE_SCORE:
         start += 1
     while end > start and scores[end - 1] < EDGE_SCORE and not announced[end - 1]:
@@ -187,7 +194,8 @@ def read_text_page(text: str) -> ArticleParts:
     """The article's paragraphs and fields from a whole page's innerText."""
     lines = page_lines(text)
     scores = [prose_score(line) for line in lines]
-    start, end = article_span(lines, scores)
+    announced = _announced_lists(lines)
+    start, end = article_span(lines, scores, announced)
     header = [line.text for line in lines[max(0, start - 15) : start]]
     title = _title(lines, start)
     if title:
@@ -197,9 +205,8 @@ def read_text_page(text: str) -> ArticleParts:
             header += [line.text for line in lines[start : copies[-1] + 1]]
             start = copies[-1] + 1
     in_lists = _in_link_lists(lines[start:end], scores[start:end])
-    announced = _announced_lists(lines)[start:end]
     body = [
-        line for line, score, listed, wanted in zip(lines[start:end], scores[start:end], in_lists, announced)
+        line for line, score, listed, wanted in zip(lines[start:end], scores[start:end], in_lists, announced[start:end])
         if (wanted or ((score > KEEP_SCORE or line.standalone) and not listed)) and line.text != title and not _is_credit(line)
     ]
     body = _without_site_voice_tail(body)
