@@ -1,0 +1,320 @@
+"""Related coverage and stories: which articles report the same event, and what else to read next.
+
+Articles are compared as TF-IDF vectors of their headline, URL words, recognised entities and
+body. Digests grow to tens of thousands of articles, so nothing here compares every article with
+every other: each article's few heaviest (rarest, most repeated) terms form an inverted index,
+only articles sharing one of those terms become candidates, and only candidates are scored.
+
+Story ids: a story is named after its earliest article (its id is that article's id), so an
+editor can send an article into a story by writing `story: <id of any article in it>` in the
+sidecar. A `story:` value that is not an article id names a story of its own: every article
+that gives the same name is grouped under that id. `split_story: true` takes an article out of
+its automatic story.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Sequence
+from urllib.parse import urlparse
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from digest.records import EnrichedArticle, Links, RelatedLink, Story
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """Tuned on bench/related.py (2-fold over events); see bench/README.md."""
+
+    max_related: int = 5
+    headline_weight: int = 2  # the headline is repeated: it names the event in few words
+    blocking_terms: int = 24  # an article's heaviest terms, used to find its candidates
+    max_candidates: int = 40  # candidates per article that get an exact score
+    story_threshold: float = 0.1  # average similarity at which two groups are one story
+    date_scale_days: float = 365.0  # similarity halves when two articles are this far apart
+    min_related_score: float = 0.05  # weaker pairs are not worth a reader's click
+
+
+DEFAULT_SETTINGS = LinkSettings()
+
+_SLUG_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def link(articles: Sequence[EnrichedArticle], settings: LinkSettings = DEFAULT_SETTINGS) -> Links:
+    """Ranked related coverage for every article and the stories they group into."""
+    if not articles:
+        return Links(related={}, stories={}, story_of={})
+    vectorizer = TfidfVectorizer(
+        sublinear_tf=True, stop_words="english", strip_accents="unicode", dtype=np.float32
+    )
+    matrix = vectorizer.fit_transform(_linking_texts(articles, settings)).tocsr()
+    scores = _score_candidates(matrix, articles, settings)
+    stories, story_of = _stories(articles, scores, settings)
+    terms = vectorizer.get_feature_names_out()
+    index_of = {a.id: i for i, a in enumerate(articles)}
+    related = {
+        article.id: _related(index, articles, index_of, scores, matrix, terms, stories, story_of, settings)
+        for index, article in enumerate(articles)
+    }
+    return Links(related=related, stories=stories, story_of=story_of)
+
+
+def _linking_texts(articles: Sequence[EnrichedArticle], settings: LinkSettings) -> list[str]:
+    boilerplate = _outlet_boilerplate(articles)
+    texts = []
+    for article in articles:
+        outlet = _outlet_key(article)
+        body = [p for p in article.paragraphs if (outlet, p.strip()) not in boilerplate]
+        entity_tokens = [_entity_token(m.entity_id) for m in article.entities]
+        parts = [article.title] * settings.headline_weight
+        parts += [" ".join(_url_words(article.url)), " ".join(entity_tokens), *body]
+        texts.append("\n".join(parts))
+    return texts
+
+
+def _outlet_boilerplate(articles: Sequence[EnrichedArticle]) -> set[tuple[str, str]]:
+    """Paragraphs an outlet prints under several articles (newsletter pitches, copyright lines).
+
+    They are not about the story, yet they would make an outlet's articles look alike.
+    """
+    seen = Counter()
+    for article in articles:
+        outlet = _outlet_key(article)
+        seen.update({(outlet, p.strip()) for p in article.paragraphs if p.strip()})
+    return {key for key, count in seen.items() if count > 1}
+
+
+def _outlet_key(article: EnrichedArticle) -> str:
+    return article.outlet_id or article.outlet_name or urlparse(article.url or "").netloc
+
+
+def _url_words(url: str | None) -> list[str]:
+    """Words of a URL's path: many outlets spell the headline there, even when the page is bare."""
+    return _SLUG_WORD.findall(urlparse(url).path) if url else []
+
+
+def _entity_token(entity_id: str) -> str:
+    """One token per entity, so that all its aliases count as the same term."""
+    return "entity_" + re.sub(r"\W", "_", entity_id)
+
+
+def _score_candidates(
+    matrix: sparse.csr_matrix, articles: Sequence[EnrichedArticle], settings: LinkSettings
+) -> sparse.csr_matrix:
+    """Symmetric sparse similarities between candidate pairs: cosine, damped by date distance."""
+    rows, cols = _candidate_pairs(matrix, settings)
+    cosine = _row_dots(matrix, rows, cols)
+    days = np.array([_day_number(a.published) for a in articles], dtype=float)
+    gap = np.abs(days[rows] - days[cols])
+    damping = np.where(np.isnan(gap), 1.0, 1.0 / (1.0 + gap / settings.date_scale_days))
+    similarity = (cosine * damping).astype(np.float32)
+    n = len(articles)
+    upper = sparse.coo_matrix((similarity, (rows, cols)), shape=(n, n))
+    return (upper + upper.T).tocsr()
+
+
+def _candidate_pairs(matrix: sparse.csr_matrix, settings: LinkSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) sharing one of their heaviest terms, at most max_candidates per article."""
+    heaviest = _top_per_row(matrix, settings.blocking_terms)
+    rows, cols = [], []
+    chunk = 2048
+    for start in range(0, matrix.shape[0], chunk):
+        shared = (heaviest[start : start + chunk] @ heaviest.T).tocsr()
+        shared.setdiag(0, k=start)  # an article is not its own candidate
+        shared.eliminate_zeros()
+        best = _top_per_row(shared, settings.max_candidates).tocoo()
+        rows.append(best.row + start)
+        cols.append(best.col)
+    pairs = np.unique(np.sort(np.column_stack([np.concatenate(rows), np.concatenate(cols)]), axis=1), axis=0)
+    return pairs[:, 0], pairs[:, 1]
+
+
+def _top_per_row(matrix: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
+    """The k largest entries of each row; the rest dropped."""
+    matrix = matrix.tocsr(copy=True)
+    for row in range(matrix.shape[0]):
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        if end - start > k:
+            values = matrix.data[start:end]
+            values[np.argpartition(-values, k)[k:]] = 0
+    matrix.eliminate_zeros()
+    return matrix
+
+
+def _row_dots(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Dot products of the given row pairs, a slice at a time to bound memory."""
+    out = np.empty(len(rows), dtype=np.float32)
+    chunk = 20000
+    for start in range(0, len(rows), chunk):
+        left = matrix[rows[start : start + chunk]]
+        right = matrix[cols[start : start + chunk]]
+        out[start : start + chunk] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+    return out
+
+
+def _day_number(published: str | None) -> float:
+    try:
+        return float(date.fromisoformat((published or "")[:10]).toordinal())
+    except ValueError:
+        return float("nan")
+
+
+def _stories(
+    articles: Sequence[EnrichedArticle], scores: sparse.csr_matrix, settings: LinkSettings
+) -> tuple[dict[str, Story], dict[str, str]]:
+    automatic = _average_linkage(scores, settings.story_threshold)
+    stories, story_of = {}, {}
+    for name, members in _apply_story_overrides(articles, automatic):
+        ordered = sorted((articles[i] for i in members), key=lambda a: (a.published or "9999", a.id))
+        story = Story(id=name or ordered[0].id, title=ordered[0].title, article_ids=tuple(a.id for a in ordered))
+        stories[story.id] = story
+        story_of.update((article_id, story.id) for article_id in story.article_ids)
+    return stories, story_of
+
+
+def _average_linkage(scores: sparse.csr_matrix, threshold: float) -> list[int]:
+    """Group label per article: merge the two groups with the highest average similarity.
+
+    Average linkage over the candidate graph (a missing pair counts as similarity 0). Unlike
+    joining every pair above a threshold, one loose pair cannot chain two events together.
+    scipy and scikit-learn only offer it over a dense N x N matrix, hence this sparse version.
+    """
+    n = scores.shape[0]
+    size = [1] * n
+    totals: list[dict[int, float] | None] = [{} for _ in range(n)]
+    upper = sparse.triu(scores, k=1).tocoo()
+    heap = []
+    for i, j, value in zip(upper.row.tolist(), upper.col.tolist(), upper.data.tolist()):
+        totals[i][j] = totals[j][i] = value
+        if value >= threshold:
+            heap.append((-value, i, j))
+    heapq.heapify(heap)
+    label = list(range(n))
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if totals[a] is None or totals[b] is None or b not in totals[a]:
+            continue
+        if totals[a][b] / (size[a] * size[b]) != -negative:
+            continue  # superseded by an entry pushed after a merge
+        if size[a] < size[b]:
+            a, b = b, a
+        merged = totals[a]
+        del merged[b]
+        for c, value in totals[b].items():
+            if c != a:
+                merged[c] = merged.get(c, 0.0) + value
+                del totals[c][b]
+                totals[c][a] = merged[c]
+        totals[b] = None
+        size[a] += size[b]
+        label[b] = a
+        for c, value in merged.items():
+            average = value / (size[a] * size[c])
+            if average >= threshold:
+                heapq.heappush(heap, (-average, a, c))
+    return [_root(label, i) for i in range(n)]
+
+
+def _root(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _apply_story_overrides(
+    articles: Sequence[EnrichedArticle], automatic: list[int]
+) -> list[tuple[str | None, list[int]]]:
+    """(editors' story name or None, article indexes) per story, after splits and merges."""
+    parent = list(range(len(articles)))
+    first_of_group: dict[int, int] = {}
+    for i, group in enumerate(automatic):
+        if not articles[i].overrides.split_story:
+            parent[_root(parent, i)] = _root(parent, first_of_group.setdefault(group, i))
+    index_of = {a.id: i for i, a in enumerate(articles)}
+    first_named: dict[str, int] = {}
+    for i, article in enumerate(articles):
+        target = article.overrides.story
+        if target is not None:
+            other = index_of[target] if target in index_of else first_named.setdefault(target, i)
+            parent[_root(parent, i)] = _root(parent, other)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(articles)):
+        groups[_root(parent, i)].append(i)
+    names = {_root(parent, i): name for name, i in sorted(first_named.items(), reverse=True)}
+    return [(names.get(root), members) for root, members in groups.items()]
+
+
+def _related(
+    index: int,
+    articles: Sequence[EnrichedArticle],
+    index_of: dict[str, int],
+    scores: sparse.csr_matrix,
+    matrix: sparse.csr_matrix,
+    terms: np.ndarray,
+    stories: dict[str, Story],
+    story_of: dict[str, str],
+    settings: LinkSettings,
+) -> tuple[RelatedLink, ...]:
+    """Pinned links, then the same story (other outlets first), then the closest other coverage."""
+    article = articles[index]
+    row = scores.getrow(index)
+    score_of = dict(zip(row.indices.tolist(), row.data.tolist()))
+    story = story_of[article.id]
+    dropped = set(article.overrides.drop_related) | {article.id}
+
+    def same_story(j: int) -> bool:
+        return story_of[articles[j].id] == story
+
+    story_members = [index_of[other] for other in stories[story].article_ids]
+    candidates = [j for j, score in score_of.items() if score >= settings.min_related_score] + story_members
+    candidates = [j for j in dict.fromkeys(candidates) if articles[j].id not in dropped]
+    outlet = _outlet_key(article)
+    candidates.sort(key=lambda j: (not same_story(j), _outlet_key(articles[j]) == outlet, -score_of.get(j, 0.0)))
+    pinned = [index_of[p] for p in article.overrides.pin_related if p in index_of and p not in dropped]
+    chosen = list(dict.fromkeys(pinned + candidates))[: settings.max_related]
+    return tuple(
+        RelatedLink(
+            id=articles[j].id,
+            reason=_reason(article, articles[j], same_story(j), _shared_terms(matrix, terms, index, j), j in pinned),
+            score=round(float(score_of.get(j, 0.0)), 4),
+        )
+        for j in chosen
+    )
+
+
+def _shared_terms(matrix: sparse.csr_matrix, terms: np.ndarray, i: int, j: int, count: int = 3) -> list[str]:
+    """The words that weigh most in both articles, for a reason when nothing better is known."""
+    product = matrix.getrow(i).multiply(matrix.getrow(j)).tocoo()
+    order = np.argsort(-product.data)
+    words = (str(terms[product.col[k]]) for k in order)
+    return [w for w in words if not w.startswith("entity_")][:count]
+
+
+def _reason(
+    article: EnrichedArticle, other: EnrichedArticle, same_story: bool, shared_terms: list[str], pinned: bool
+) -> str:
+    """Why `other` is worth reading after `article`, in words."""
+    other_outlet = other.outlet_name or other.outlet_id
+    theirs = {m.entity_id for m in other.entities}
+    shared = [m.name for m in article.entities if m.entity_id in theirs][:3]
+    if same_story:
+        reason = f"Same story in {other_outlet}" if other_outlet else "Same story"
+        if shared:
+            reason += "; shares " + ", ".join(shared)
+    elif shared:
+        reason = "Shares " + ", ".join(shared)
+    elif article.published and article.published[:10] == (other.published or "")[:10]:
+        reason = f"Same event date ({article.published[:10]})"
+    elif shared_terms:
+        reason = "Similar wording: " + ", ".join(shared_terms)
+    else:
+        reason = "Related coverage"
+    return f"Editors' pick; {reason[0].lower()}{reason[1:]}" if pinned else reason
