@@ -19,7 +19,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Sequence
+from typing import Callable, Sequence
 from urllib.parse import urlparse
 
 import numpy as np
@@ -265,8 +265,8 @@ def _related(
 ) -> tuple[RelatedLink, ...]:
     """Pinned links, then the same story (other outlets first), then the closest other coverage."""
     article = articles[index]
-    row = scores.getrow(index)
-    score_of = dict(zip(row.indices.tolist(), row.data.tolist()))
+    row = slice(scores.indptr[index], scores.indptr[index + 1])
+    score_of = dict(zip(scores.indices[row].tolist(), scores.data[row].tolist()))
     story = story_of[article.id]
     dropped = set(article.overrides.drop_related) | {article.id}
 
@@ -283,7 +283,7 @@ def _related(
     return tuple(
         RelatedLink(
             id=articles[j].id,
-            reason=_reason(article, articles[j], same_story(j), _shared_terms(matrix, terms, index, j), j in pinned),
+            reason=_reason(article, articles[j], same_story(j), lambda: _shared_terms(matrix, terms, index, j), j in pinned),
             score=round(float(score_of.get(j, 0.0)), 4),
         )
         for j in chosen
@@ -292,16 +292,23 @@ def _related(
 
 def _shared_terms(matrix: sparse.csr_matrix, terms: np.ndarray, i: int, j: int, count: int = 3) -> list[str]:
     """The words that weigh most in both articles, for a reason when nothing better is known."""
-    product = matrix.getrow(i).multiply(matrix.getrow(j)).tocoo()
-    order = np.argsort(-product.data)
-    words = (str(terms[product.col[k]]) for k in order)
+    left, right = (slice(matrix.indptr[k], matrix.indptr[k + 1]) for k in (i, j))
+    common, in_left, in_right = np.intersect1d(
+        matrix.indices[left], matrix.indices[right], assume_unique=True, return_indices=True
+    )
+    weight = matrix.data[left][in_left] * matrix.data[right][in_right]
+    words = (str(terms[common[k]]) for k in np.argsort(-weight))
     return [w for w in words if not w.startswith("entity_")][:count]
 
 
 def _reason(
-    article: EnrichedArticle, other: EnrichedArticle, same_story: bool, shared_terms: list[str], pinned: bool
+    article: EnrichedArticle,
+    other: EnrichedArticle,
+    same_story: bool,
+    shared_terms: Callable[[], list[str]],
+    pinned: bool,
 ) -> str:
-    """Why `other` is worth reading after `article`, in words."""
+    """Why `other` is worth reading after `article`, in words; shared terms are the last resort."""
     other_outlet = other.outlet_name or other.outlet_id
     theirs = {m.entity_id for m in other.entities}
     shared = [m.name for m in article.entities if m.entity_id in theirs][:3]
@@ -313,8 +320,8 @@ def _reason(
         reason = "Shares " + ", ".join(shared)
     elif article.published and article.published[:10] == (other.published or "")[:10]:
         reason = f"Same event date ({article.published[:10]})"
-    elif shared_terms:
-        reason = "Similar wording: " + ", ".join(shared_terms)
+    elif words := shared_terms():
+        reason = "Similar wording: " + ", ".join(words)
     else:
         reason = "Related coverage"
     return f"Editors' pick; {reason[0].lower()}{reason[1:]}" if pinned else reason
