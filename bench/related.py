@@ -88,7 +88,8 @@ def _through_digest_build(rows: list[dict]) -> tuple[dict[str, list[str]], dict[
         content, site = Path(workdir) / "content", Path(workdir) / "site"
         write_content(rows, content)
         digest = REPO / ".venv" / "bin" / "digest"
-        subprocess.run([str(digest), "build", "--content", str(content), "--out", str(site)],
+        subprocess.run([str(digest), "build", "--content", str(content), "--site-dir", str(site),
+                        "--cache-dir", str(Path(workdir) / "cache")],
                        check=True, stdout=subprocess.DEVNULL)
         built = json.loads((site / "data" / "articles.json").read_text())
     return ({a["id"]: [r["id"] for r in a["related"]] for a in built},
