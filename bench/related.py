@@ -88,10 +88,11 @@ def _through_digest_build(rows: list[dict]) -> tuple[dict[str, list[str]], dict[
         content, site = Path(workdir) / "content", Path(workdir) / "site"
         write_content(rows, content)
         digest = REPO / ".venv" / "bin" / "digest"
-        subprocess.run([str(digest), "build", "--content", str(content), "--site-dir", str(site),
-                        "--cache-dir", str(Path(workdir) / "cache")],
-                       check=True, stdout=subprocess.DEVNULL)
-        built = json.loads((site / "data" / "articles.json").read_text())
+        build = subprocess.run([str(digest), "build", "--content", str(content), "--site-dir", str(site),
+                                "--cache-dir", str(Path(workdir) / "cache")], capture_output=True, text=True)
+        if build.returncode:
+            sys.exit(f"digest build failed:\n{build.stderr}")
+        built = json.loads((site / "data" / "articles.json").read_text())["articles"]
     return ({a["id"]: [r["id"] for r in a["related"]] for a in built},
             {a["id"]: a["story"] for a in built})
 

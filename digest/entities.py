@@ -10,7 +10,7 @@ outlets use for it (Hmeymim, Hemeymim, Khmeimim):
       - name: Islamic State
         aliases: [ISIS, ISIL, IS, Daesh]
 
-An entity's id is `id:` if given, otherwise its name made file-safe. An alias written in
+An entity's id is `id:` if given, otherwise its name in lowercase with dashes (bashar-al-assad). An alias written in
 capitals (IS, SAA) only matches in capitals, so "IS" never matches "is"; any other name or
 alias matches regardless of case, accents, and hyphen or space ("al-Assad", "al Assad").
 """
@@ -70,7 +70,7 @@ def load_gazetteer(path: Path) -> tuple[dict[str, Entity], list[Problem]]:
     claimed: dict[str, str] = {}
     for section, kind in KINDS.items():
         for index, entry in enumerate(getattr(model, section)):
-            entity = Entity(id=entry.id or safe_name(entry.name), name=entry.name, kind=kind,
+            entity = Entity(id=entry.id or _slug(entry.name), name=entry.name, kind=kind,
                             aliases=tuple(entry.aliases), note=entry.note)
             line, column = loaded.position((section, index))
             if entity.id in entities:
@@ -122,6 +122,11 @@ def _matcher(entities: tuple[Entity, ...]) -> _Matcher:
     alternatives.sort(key=len, reverse=True)
     body = "|".join(_surface_pattern(s) for s in dict.fromkeys(alternatives))
     return _Matcher(re.compile(rf"(?<!\w)(?:{body})(?!\w)"), entity_of)
+
+
+def _slug(name: str) -> str:
+    """"Bashar al-Assad" -> "bashar-al-assad": ids editors can read, and file names as they are."""
+    return safe_name(re.sub(r"[^a-z0-9]+", "-", _fold(name).lower()).strip("-") or name)
 
 
 def _surfaces(entity: Entity) -> list[str]:
