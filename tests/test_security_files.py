@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -157,3 +158,47 @@ def test_yaml_tags_that_would_run_code_are_refused(text):
     except InputError:
         return
     assert not callable(loaded.data) and "os" not in repr(type(loaded.data))
+
+
+# -- the whole build ----------------------------------------------------------------------
+def bad_content(make_content):
+    long_line = ("word " * 700_000).strip()
+    content = make_content({
+        "articles/good.txt": ARTICLE,
+        "articles/russian.txt": ("Войска покинули город\n\nМинистерство обороны заявило в понедельник, что войска покинули город после переговоров.\n").encode("cp1251"),
+        "articles/wide.txt": ARTICLE.encode("utf-16"),
+        "articles/not-text.txt": bytes(range(255, -1, -1)) * 4,
+        "articles/undecodable.txt": bytes([0xFF, 0xFE, 0xFD, 0x80, 0x81, 0x90, 0x91, 0x9F]) * 3 + b"\xc3",
+        "articles/empty.txt": b"",
+        "articles/huge.txt": b"a " * (MAX_CAPTURE_BYTES // 2 + 1),
+        "articles/deep.html": "<html><body>" + "<div>" * 50_000 + "<p>deep</p>" + "</div>" * 50_000 + "</body></html>",
+        "articles/long-line.txt": f"Title\n\n{long_line}\n",
+        "articles/listed.txt": ARTICLE,
+        "articles/listed.yml": "- title\n- byline\n",
+        "articles/laughs.txt": ARTICLE,
+        "articles/laughs.yml": BILLION_LAUGHS,
+    })
+    (content / "articles" / "leak.txt").symlink_to("/etc/passwd")
+    return content
+
+
+def test_each_bad_file_is_named_and_the_rest_still_builds(make_content, tmp_path):
+    import subprocess
+    import sys
+
+    content = bad_content(make_content)
+    digest = [str(Path(sys.executable).with_name("digest")), "build", "--content", str(content), "--cache-dir", str(tmp_path / "cache")]
+    started = time.monotonic()
+    result = subprocess.run([*digest, "--site-dir", str(tmp_path / "site")], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started < 90
+    for name in ("not-text.txt", "undecodable.txt", "empty.txt", "huge.txt", "deep.html", "listed.yml", "laughs.yml", "leak.txt"):
+        assert f"{name}:" in result.stderr or f"{name}: " in result.stderr, name
+    built = {p.parent.name for p in (tmp_path / "site" / "articles").glob("*/index.html")}
+    assert {"good", "russian", "wide", "listed", "laughs"} <= built
+    assert "Министерство обороны" in (tmp_path / "site" / "articles" / "russian" / "index.html").read_text(encoding="utf-8")
+
+    before = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    strict = subprocess.run([*digest, "--site-dir", str(tmp_path / "site"), "--strict"], capture_output=True, text=True, cwd=tmp_path)
+    assert strict.returncode != 0 and "strict" in strict.stderr
+    assert before == {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
