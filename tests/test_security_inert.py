@@ -9,12 +9,14 @@ test_security_browser.py.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from conftest_security import front_matter, live_markup, load_vectors, page_to_html, visible_text
 from digest.escaping import editor_markdown, inert, safe_url
-from digest.records import EnrichedArticle, Entity, EntityMention, LinkedDigest, Outlet, RelatedLink, Source, Story
+from digest.normalize import normalize
+from digest.records import Capture, EnrichedArticle, Entity, EntityMention, LinkedDigest, Outlet, RelatedLink, Source, Story
 from digest.render import article_page, render_site
 
 VECTORS = load_vectors()
@@ -127,11 +129,6 @@ def test_bidirectional_overrides_are_removed_but_joiners_kept():
 
 
 def test_a_captured_page_s_unsafe_canonical_link_is_dropped():
-    from pathlib import Path
-
-    from digest.normalize import normalize
-    from digest.records import Capture
-
     page = (
         '<html><head><link rel="canonical" href="javascript:alert(1)"><title>T</title></head><body><h1>T</h1>'
         + "<p>The ministry said on Monday that its troops had left the city after long talks with the council.</p>" * 4
