@@ -11,19 +11,17 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
-import re2
 
 from digest.article_fields import ArticleParts, domain_of, guess_language, match_outlet, outlet_named_on_page
 from digest.decoding import decode, decode_unrepaired, repair
 from digest.errors import InputError
 from digest.escaping import safe_url
+from digest.hints import HintError, compile_hint
 from digest.html_extraction import read_html_page
 from digest.markdown_extraction import read_markdown
 from digest.records import Capture, NormalizedArticle, Outlet
 from digest.text_extraction import read_text_page
 
-_QUIET = re2.Options()
-_QUIET.log_errors = False  # an editor's broken pattern is skipped, not logged to stderr
 
 _READERS = {"txt": read_text_page, "md": read_markdown}
 _SPACE = re.compile(r"\s+")
@@ -74,7 +72,7 @@ def _without_hinted_chrome(paragraphs: tuple[str, ...], hints: tuple[str, ...]) 
     patterns = []
     for hint in hints:
         try:
-            patterns.append(re2.compile(hint, _QUIET))
-        except re2.error:
-            continue  # a broken hint must not stop the build; the profile's validation reports it
+            patterns.append(compile_hint(hint))
+        except HintError:
+            continue  # the schema reports a broken hint; it must not stop the build
     return tuple(paragraph for paragraph in paragraphs if not any(pattern.search(paragraph) for pattern in patterns))

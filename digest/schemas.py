@@ -10,7 +10,9 @@ import datetime as dt
 import json
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+
+from .hints import HintError, compile_hint
 
 RATING_SCALE: dict[str, str] = {
     "high": "Consistently accurate; clear sourcing; corrects its errors.",
@@ -27,6 +29,19 @@ Identifier = Annotated[
 ]
 ShortText = Annotated[str, StringConstraints(max_length=500)]
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        compile_hint(pattern)
+    except HintError as err:
+        reason = err.args[0] if err.args else ""
+        reason = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+        raise ValueError(f"not a valid RE2 regular expression ({reason})") from None
+    return pattern
+
+
+Hint = Annotated[str, StringConstraints(max_length=500), AfterValidator(_compiles)]
 
 
 class _Strict(BaseModel):
@@ -51,7 +66,7 @@ class OutletModel(_Strict):
     note: LongText | None = Field(None, description="The reliability note, in Markdown.")
     sources: list[SourceModel] = []
     reviewed: dt.date | None = None
-    hints: list[Annotated[str, StringConstraints(max_length=500)]] = Field(
+    hints: list[Hint] = Field(
         [], description="Regular expressions (RE2 syntax) for chrome lines on this outlet's pages."
     )
 

@@ -66,3 +66,11 @@ def test_summary_without_status_counts_as_draft():
 
     article = enrich(NormalizedArticle(slug="a", paragraphs=("p",)), SidecarModel(summary="text"), {})
     assert article.summary_status == "draft"
+
+
+def test_an_outlet_hint_that_is_not_a_valid_regular_expression_is_reported(make_content):
+    content = make_content({"outlets.yml": "o:\n  name: O\n  hints:\n    - '^Share$'\n    - '(unclosed'\n"})
+    outlets, problems = load_outlets(content / "outlets.yml")
+    assert outlets == {}
+    assert len(problems) == 1 and "not a valid RE2 regular expression (missing )" in problems[0].message
+    assert problems[0].line == 5
