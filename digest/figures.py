@@ -56,7 +56,7 @@ def extract_figures(paragraphs: Sequence[str]) -> tuple[Figure, ...]:
             after = paragraph[match.end() :]
             counts = _counted(re.sub(r"^\s+of\b", "", after) if match["value"].endswith("%") else after)
             if counts and counts.split()[0].lower() not in _TIME_UNITS:
-                figures.append(Figure(value=match["value"], counts=counts, context=_sentence(paragraph, match.start(), match.end())))
+                figures.append(Figure(value=match["value"], counts=counts, context=sentence_around(paragraph, match.start(), match.end())))
     return tuple(figures)
 
 
@@ -97,8 +97,8 @@ def _is_date(paragraph: str, match: re.Match) -> bool:
     return bool((before and before[-1].lower().rstrip(".") in _MONTHS) or (after and after[0].lower() in _MONTHS))
 
 
-def _sentence(paragraph: str, start: int, end: int) -> str:
-    """The sentence holding the figure, cut to a readable length around it."""
+def sentence_around(paragraph: str, start: int, end: int) -> str:
+    """The sentence holding text[start:end] (a figure, a mention), cut to a readable length around it."""
     left = max(paragraph.rfind(". ", 0, start), paragraph.rfind("? ", 0, start), paragraph.rfind("! ", 0, start))
     stops = [i for i in (paragraph.find(". ", end), paragraph.find("? ", end), paragraph.find("! ", end)) if i != -1]
     right = min(stops) + 1 if stops else len(paragraph)
@@ -108,3 +108,10 @@ def _sentence(paragraph: str, start: int, end: int) -> str:
     middle = start - (left + 1 if left != -1 else 0)
     lo = max(0, middle - CONTEXT_CHARACTERS // 2)
     return ("…" if lo else "") + sentence[lo : lo + CONTEXT_CHARACTERS].strip() + "…"
+
+
+def counted_thing(figure: Figure) -> str:
+    """What a figure counts, reduced so that outlets' figures can be lined up ("sorties" -> "sortie")."""
+    words = figure.counts.lower().split(" of ")[0].split()  # "pieces of equipment" counts pieces
+    head = words[-1] if words else ""
+    return head[:-1] if head.endswith("s") and not head.endswith("ss") else head

@@ -37,7 +37,8 @@ class LinkSettings:
     headline_weight: int = 2  # the headline is repeated: it names the event in few words
     blocking_terms: int = 24  # an article's heaviest terms, used to find its candidates
     max_candidates: int = 40  # candidates per article that get an exact score
-    story_threshold: float = 0.1  # average similarity at which two groups are one story
+    story_threshold: float = 0.07  # average event similarity at which two groups are one story
+    centre_prior: float = 10.0  # the digest's mean vector counts as much as this many articles
     date_scale_days: float = 365.0  # similarity halves when two articles are this far apart
     min_related_score: float = 0.05  # weaker pairs are not worth a reader's click
 
@@ -55,8 +56,8 @@ def link(articles: Sequence[EnrichedArticle], settings: LinkSettings = DEFAULT_S
         sublinear_tf=True, stop_words="english", strip_accents="unicode", dtype=np.float32
     )
     matrix = vectorizer.fit_transform(_linking_texts(articles, settings)).tocsr()
-    scores = _score_candidates(matrix, articles, settings)
-    stories, story_of = _stories(articles, scores, settings)
+    scores, event_scores = _score_candidates(matrix, articles, settings)
+    stories, story_of = _stories(articles, event_scores, settings)
     terms = vectorizer.get_feature_names_out()
     index_of = {a.id: i for i, a in enumerate(articles)}
     related = {
@@ -107,17 +108,24 @@ def _entity_token(entity_id: str) -> str:
 
 def _score_candidates(
     matrix: sparse.csr_matrix, articles: Sequence[EnrichedArticle], settings: LinkSettings
-) -> sparse.csr_matrix:
-    """Symmetric sparse similarities between candidate pairs: cosine, damped by date distance."""
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """Two symmetric sparse similarities between candidate pairs, both damped by date distance.
+
+    Relatedness is plain cosine: sharing the digest's topic is a reason to read on. Being the
+    same event is cosine after the digest's common topic is taken out (_centred_cosine).
+    """
     rows, cols = _candidate_pairs(matrix, settings)
-    cosine = _row_dots(matrix, rows, cols)
     days = np.array([_day_number(a.published) for a in articles], dtype=float)
     gap = np.abs(days[rows] - days[cols])
     damping = np.where(np.isnan(gap), 1.0, 1.0 / (1.0 + gap / settings.date_scale_days))
-    similarity = (cosine * damping).astype(np.float32)
     n = len(articles)
-    upper = sparse.coo_matrix((similarity, (rows, cols)), shape=(n, n))
-    return (upper + upper.T).tocsr()
+
+    def symmetric(values: np.ndarray) -> sparse.csr_matrix:
+        upper = sparse.coo_matrix(((values * damping).astype(np.float32), (rows, cols)), shape=(n, n))
+        return (upper + upper.T).tocsr()
+
+    dots = _row_dots(matrix, rows, cols)
+    return symmetric(dots), symmetric(_centred_cosine(matrix, rows, cols, dots, settings.centre_prior))
 
 
 def _candidate_pairs(matrix: sparse.csr_matrix, settings: LinkSettings) -> tuple[np.ndarray, np.ndarray]:
@@ -157,6 +165,25 @@ def _row_dots(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> 
         right = matrix[cols[start : start + chunk]]
         out[start : start + chunk] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
     return out
+
+
+def _centred_cosine(
+    matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray, dots: np.ndarray, prior: float
+) -> np.ndarray:
+    """Cosine of the vectors minus the digest's mean vector.
+
+    What every article of a digest shares (its topic: "Russia", "Syria", "military") says
+    nothing about which event an article reports; subtracting the mean removes it. A mean of a
+    few articles is mostly their own events, so it is shrunk by n / (n + prior). Computed from
+    sparse products, as (x-c).(y-c) = x.y - x.c - y.c + c.c, so nothing dense is built.
+    """
+    n = matrix.shape[0]
+    centre = np.asarray(matrix.mean(axis=0)).ravel() * (n / (n + prior))
+    towards_centre = matrix @ centre
+    centre_norm = float(centre @ centre)
+    centred_dots = dots - towards_centre[rows] - towards_centre[cols] + centre_norm
+    norms = np.sqrt(np.maximum(1.0 - 2.0 * towards_centre + centre_norm, 1e-12))
+    return centred_dots / (norms[rows] * norms[cols])
 
 
 def _day_number(published: str | None) -> float:

@@ -19,13 +19,15 @@ import yaml
 from markupsafe import Markup
 
 from .escaping import editor_markdown, inert, safe_url
+from .figures import counted_thing, sentence_around
 from .paths import safe_name
-from .records import EnrichedArticle, LinkedDigest, Page, RenderedSite
+from .records import EnrichedArticle, EntityMention, Figure, LinkedDigest, Page, RenderedSite, Story
 from .schemas import RATING_SCALE
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 ARTICLES_PER_INDEX_PAGE = 500
 LATEST_ON_HOME = 10
+FIGURES_PER_ARTICLE = 8  # in a story's side-by-side table; the article page has the text
 
 RATING_LABELS = {
     "high": "High reliability",
@@ -35,6 +37,7 @@ RATING_LABELS = {
     "very-low": "Very low reliability",
 }
 NOT_ASSESSED = "Not yet assessed"
+ENTITY_SECTIONS = {"person": "People", "place": "Places", "organisation": "Organisations", "event": "Events"}
 # Page titles reach the theme's <title> and header, which we do not control: keep them plain.
 _TITLE_LOOKALIKES = str.maketrans({"<": "‹", ">": "›", "&": "＆", '"': "”", "'": "’", "`": "ˋ", "{": "❴", "}": "❵"})
 
@@ -45,6 +48,14 @@ def article_page(article_id: str) -> str:
 
 def outlet_page(outlet_id: str) -> str:
     return f"outlets/{safe_name(outlet_id)}.md"
+
+
+def story_page(story_id: str) -> str:
+    return f"stories/{safe_name(story_id)}.md"
+
+
+def entity_page(entity_id: str) -> str:
+    return f"entities/{safe_name(entity_id)}.md"
 
 
 def directory_url(page_path: str) -> str:
@@ -103,6 +114,10 @@ class Renderer:
             outlet_badge=self.outlet_badge,
             article_page=article_page,
             outlet_page=outlet_page,
+            story_page=story_page,
+            entity_page=entity_page,
+            context_of=self.mention_context,
+            max_figures=FIGURES_PER_ARTICLE,
             rating_scale=RATING_SCALE,
             rating_labels=RATING_LABELS,
         )
@@ -144,6 +159,10 @@ class Renderer:
         body = self.env.get_template(template).render(page_path=path, digest=self.digest, **context)
         return Page(path=path, markdown=_front_matter(title) + body, title=title)
 
+    @staticmethod
+    def mention_context(article: EnrichedArticle, mention: EntityMention) -> str:
+        return sentence_around(article.paragraphs[mention.paragraph], mention.start, mention.end)
+
     def paragraphs_with_entity_links(self, article: EnrichedArticle, from_page: str) -> list[Markup]:
         """The article's paragraphs, inert, with the first mention of each known entity linked."""
         by_paragraph: dict[int, list] = defaultdict(list)
@@ -157,7 +176,7 @@ class Renderer:
                 if mention.start < cursor:
                     continue  # overlapping mentions: the first one wins
                 pieces.append(inert(paragraph[cursor : mention.start]))
-                target = f"entities/{safe_name(mention.entity_id)}.md"
+                target = entity_page(mention.entity_id)
                 pieces.append(self.link(paragraph[mention.start : mention.end], from_page, target))
                 cursor = mention.end
             pieces.append(inert(paragraph[cursor:]))
@@ -198,6 +217,68 @@ def _articles_json(digest: LinkedDigest, page_url: Callable[[str], str]) -> byte
     return json.dumps({"articles": records}, ensure_ascii=False, indent=1).encode("utf-8")
 
 
+def _shared_story(digest: LinkedDigest, article_id: str) -> Story | None:
+    """The article's story if other articles report it too; a story of one is no page."""
+    story = digest.stories.get(digest.story_of.get(article_id, ""))
+    return story if story and len(story.article_ids) > 1 else None
+
+
+def _coverage_pages(renderer: Renderer, ordered: list[EnrichedArticle]) -> list[Page]:
+    """Story, entity and timeline pages: one event read through several outlets, and who said what."""
+    digest = renderer.digest
+    stories = [s for s in digest.stories.values() if len(s.article_ids) > 1]
+    pages = []
+    for story in stories:
+        members = [renderer.by_id[i] for i in story.article_ids if i in renderer.by_id]
+        dates = sorted(a.published for a in members if a.published)
+        pages.append(renderer.page(
+            "story.md.j2", story_page(story.id), story.title, story=story, articles=members,
+            first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
+            compared=_figures_compared(members),
+        ))
+    listed = [(s, renderer.by_id[s.article_ids[0]].published, len({renderer.by_id[i].outlet_id for i in s.article_ids}))
+              for s in stories]
+    listed.sort(key=lambda row: (row[1] or "", row[0].id), reverse=True)
+    pages.append(renderer.page("stories_index.md.j2", "stories/index.md", "Stories", stories=listed))
+
+    mentions: dict[str, list[tuple[EnrichedArticle, EntityMention]]] = defaultdict(list)
+    for article in ordered:
+        for mention in article.entities:
+            mentions[mention.entity_id].append((article, mention))
+    for entity in digest.entities.values():
+        pages.append(renderer.page("entity.md.j2", entity_page(entity.id), entity.name,
+                                   entity=entity, mentions=mentions.get(entity.id, [])))
+    by_kind: dict[str, list] = defaultdict(list)
+    for entity in sorted(digest.entities.values(), key=lambda e: e.name.lower()):
+        by_kind[entity.kind].append((entity, len(mentions.get(entity.id, []))))
+    sections = [(ENTITY_SECTIONS[kind], by_kind[kind]) for kind in ENTITY_SECTIONS if by_kind[kind]]
+    pages.append(renderer.page("entities_index.md.j2", "entities/index.md", "People, places and organisations", sections=sections))
+
+    starting: dict[str | None, list] = defaultdict(list)
+    for story in stories:
+        starting[renderer.by_id[story.article_ids[0]].published].append(story)
+    days: dict[str | None, list] = defaultdict(list)
+    for article in ordered:
+        days[article.published].append(article)
+    timeline = [(day, starting.get(day, []), articles) for day, articles in days.items()]
+    pages.append(renderer.page("timeline.md.j2", "timeline.md", "Timeline", days=timeline))
+    return pages
+
+
+def _figures_compared(articles: list[EnrichedArticle]) -> list[tuple[str, list[tuple[EnrichedArticle, Figure]]]]:
+    """What more than one outlet counts, with each article's first figure for it."""
+    reports: dict[str, dict[str, tuple[EnrichedArticle, Figure]]] = defaultdict(dict)
+    for article in articles:
+        for figure in article.figures:
+            reports[counted_thing(figure)].setdefault(article.id, (article, figure))
+    compared = []
+    for thing, by_article in sorted(reports.items()):
+        rows = list(by_article.values())
+        if thing and len({article.outlet_id for article, _ in rows}) > 1:
+            compared.append((rows[0][1].counts, rows))
+    return compared
+
+
 def render_site(digest: LinkedDigest, page_url: Callable[[str], str] = directory_url) -> RenderedSite:
     renderer = Renderer(digest)
     ordered = newest_first(digest.articles)
@@ -230,6 +311,7 @@ def render_site(digest: LinkedDigest, page_url: Callable[[str], str] = directory
                 outlet=digest.outlets.get(article.outlet_id or ""),
                 paragraphs=renderer.paragraphs_with_entity_links(article, path),
                 related=[(renderer.by_id[r.id], r) for r in digest.related.get(article.id, ()) if r.id in renderer.by_id],
+                story=_shared_story(digest, article.id),
             )
         )
 
@@ -253,7 +335,12 @@ def render_site(digest: LinkedDigest, page_url: Callable[[str], str] = directory
         )
     )
 
-    nav = (("Home", "index.md"), ("Articles", "articles/index.md"), ("Outlets", "outlets/index.md"))
+    pages.extend(_coverage_pages(renderer, ordered))
+
+    nav = (
+        ("Home", "index.md"), ("Articles", "articles/index.md"), ("Stories", "stories/index.md"),
+        ("Timeline", "timeline.md"), ("Entities", "entities/index.md"), ("Outlets", "outlets/index.md"),
+    )
     return RenderedSite(
         pages=tuple(pages),
         data_files={"data/articles.json": _articles_json(digest, page_url)},
