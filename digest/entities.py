@@ -187,7 +187,7 @@ def suggest_candidates(
     seen_in: Counter[str] = Counter()
     lowercase_words: Counter[str] = Counter()
     examples: dict[str, str] = {}
-    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    kinds: dict[str, Counter] = defaultdict(Counter)
     for paragraphs in articles:
         names_here = set()
         for paragraph in paragraphs:
@@ -201,7 +201,7 @@ def suggest_candidates(
                 kinds[name][_guess_kind(name, paragraph[: match.start()], paragraph[match.end() :])] += 1
         seen_in.update(names_here)
     candidates = [
-        Candidate(name, kinds[name].most_common(1)[0][0], count, " ".join(examples[name].split()))
+        Candidate(name, _most_likely_kind(kinds[name]), count, " ".join(examples[name].split()))
         for name, count in seen_in.items()
         if count >= min_articles and not (" " not in name and lowercase_words[name.lower()] > 0)
     ]
@@ -223,17 +223,24 @@ def _trim_name(name: str) -> str:
     return name
 
 
-def _guess_kind(name: str, before: str, after: str) -> str:
-    previous = re.findall(r"[A-Za-z]+", before[-30:])
-    following = re.findall(r"[A-Za-z]+", after[:30])
+def _most_likely_kind(clues: Counter) -> str:
+    """Sections with clues win; a name with none is most often a person's."""
+    clues = Counter({kind: n for kind, n in clues.items() if kind})
+    return clues.most_common(1)[0][0] if clues else "people"
+
+
+def _guess_kind(name: str, before: str, after: str) -> str | None:
+    """The gazetteer section the words around a name point to, or None without a clue."""
+    previous = [w.lower() for w in re.findall(r"[A-Za-z]+", before[-30:])]
+    following = [w.lower() for w in re.findall(r"[A-Za-z]+", after[:30])]
     words = {w.lower() for w in name.split()}
     if words & _ORGANISATION_WORDS or name.isupper():
         return "organisations"
-    if previous and previous[-1].lower() in _PERSON_TITLES:
+    if previous and previous[-1] in _PERSON_TITLES:
         return "people"
-    if words & _PLACE_WORDS or (following and following[0].lower() in _PLACE_WORDS) or (previous and previous[-1] in ("in", "near")):
+    if words & _PLACE_WORDS or set(following[:1] + previous[-2:]) & _PLACE_WORDS or previous[-1:] == ["near"]:
         return "places"
-    return "people"
+    return None
 
 
 def candidates_yaml(candidates: Sequence[Candidate]) -> str:

@@ -1,0 +1,48 @@
+"""Figures with what they count, on made-up reports of one event."""
+
+from digest.figures import counted_thing, extract_figures
+from digest.records import Figure
+
+
+def pairs(*paragraphs):
+    return [(f.value, f.counts) for f in extract_figures(paragraphs)]
+
+
+def test_numbers_with_what_they_count_and_their_qualifiers():
+    text = ("The general said 32,000 militants were killed. Planes flew 6,956 sorties and helicopters, "
+            "more than 7,000 sorties; more than 67,000 square kilometers of territory and 78 oil and gas fields were retaken.")
+    assert pairs(text) == [
+        ("32,000", "militants"), ("6,956", "sorties"), ("more than 7,000", "sorties"),
+        ("more than 67,000", "square kilometers of territory"), ("78", "oil and gas fields"),
+    ]
+
+
+def test_number_words_money_and_percentages():
+    assert pairs("More than ten thousand townspeople gathered.") == [("More than ten thousand", "townspeople")]
+    assert pairs("The bank takes a $5 billion charge.") == [("$5 billion", "charge")]
+    assert pairs("Turnout was 40% of voters.") == [("40%", "voters")]
+
+
+def test_dates_years_times_and_durations_are_not_figures():
+    text = "On Dec. 11, 2017 at 5:52 p.m., after two years and 227 days, in 2016, on 4 December, 3 ships sank"
+    assert pairs(text) == []  # "4 December, 3 ships": a number this close to a month is taken for a date
+    assert pairs("In 2016, 3 ships were lost.") == [("3", "ships")]
+    assert pairs("Two men spoke.", "He was one of them.") == []
+
+
+def test_a_phrase_stops_at_verbs_glue_and_line_ends():
+    assert pairs("At least 59 people were killed and 527 were injured.") == [("At least 59", "people")]
+    assert pairs("394 tanks and more than 12,000 pieces of other military equipment") == [
+        ("394", "tanks"), ("more than 12,000", "pieces of other military equipment"),
+    ]
+    assert pairs("12 Points\nUpvote Downvote") == [("12", "Points")]
+
+
+def test_context_is_the_sentence_holding_the_figure():
+    figure = extract_figures(["Calm returned. Police said 27 people were hurt. The river reopened."])[0]
+    assert figure.context == "Police said 27 people were hurt."
+
+
+def test_counted_things_line_up_across_wordings():
+    assert counted_thing(Figure("32,000", "militants", "")) == counted_thing(Figure("over 30,000", "militant", ""))
+    assert counted_thing(Figure("12,000", "pieces of equipment", "")) == "piece"
