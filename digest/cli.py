@@ -179,3 +179,24 @@ def add(source: str, content_dir: Path, url: str | None, outlet: str | None, pub
         )
     else:
         click.echo(f"Added '{result.slug}': {content_dir}/articles/{result.slug}.yml is ready for your summary.")
+
+
+@main.group()
+def entities() -> None:
+    """The gazetteer of people, places and organisations (content/entities.yml)."""
+
+
+@entities.command()
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"), show_default=True, help="The content folder.")
+@click.option("--min-articles", type=click.IntRange(min=1), default=2, show_default=True, help="Only names used in at least this many articles.")
+def suggest(content_dir: Path, min_articles: int) -> None:
+    """Print names the articles use and the gazetteer lacks, as YAML to paste into entities.yml."""
+    from .entities import candidates_yaml, suggest_candidates
+    from .pipeline import assemble_digest
+
+    if not content_dir.is_dir():
+        raise click.ClickException(f"{content_dir}: no such content folder")
+    digest, problems = assemble_digest(content_dir)
+    report(problems)
+    candidates = suggest_candidates((a.paragraphs for a in digest.articles), digest.entities, min_articles)
+    click.echo(candidates_yaml(candidates), nl=False)

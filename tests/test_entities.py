@@ -96,3 +96,18 @@ def test_candidates_are_names_several_articles_use_that_the_gazetteer_lacks(tmp_
     path.write_text(candidates_yaml(list(candidates.values())), encoding="utf-8")
     loaded, problems = load_gazetteer(path)
     assert problems == [] and "ivan-petrov" in loaded
+
+
+def test_cli_prints_suggestions_ready_to_paste(tmp_path):
+    from click.testing import CliRunner
+
+    from digest.cli import main
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "one.txt").write_text("Ivan Petrov visited Hmeymim.\n\nThe base was quiet.\n", encoding="utf-8")
+    (articles / "two.txt").write_text("Ivan Petrov left Hemeymim.\n\nSailors waited.\n", encoding="utf-8")
+    (tmp_path / "entities.yml").write_text(GAZETTEER, encoding="utf-8")
+    result = CliRunner().invoke(main, ["entities", "suggest", "--content", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load(result.output) == {"people": [{"name": "Ivan Petrov"}]}
