@@ -55,10 +55,13 @@ def link(articles: Sequence[EnrichedArticle], settings: LinkSettings = DEFAULT_S
     vectorizer = TfidfVectorizer(
         sublinear_tf=True, stop_words="english", strip_accents="unicode", dtype=np.float32
     )
-    matrix = vectorizer.fit_transform(_linking_texts(articles, settings)).tocsr()
+    try:
+        matrix = vectorizer.fit_transform(_linking_texts(articles, settings)).tocsr()
+        terms = vectorizer.get_feature_names_out()
+    except ValueError:  # nothing but stop words anywhere: no article resembles another
+        matrix, terms = sparse.csr_matrix((len(articles), 0), dtype=np.float32), np.array([], dtype=str)
     scores, event_scores = _score_candidates(matrix, articles, settings)
     stories, story_of = _stories(articles, event_scores, settings)
-    terms = vectorizer.get_feature_names_out()
     index_of = {a.id: i for i, a in enumerate(articles)}
     related = {
         article.id: _related(index, articles, index_of, scores, matrix, terms, stories, story_of, settings)
@@ -87,8 +90,8 @@ def _outlet_boilerplate(articles: Sequence[EnrichedArticle]) -> set[tuple[str, s
     """
     seen = Counter()
     for article in articles:
-        outlet = _outlet_key(article)
-        seen.update({(outlet, p.strip()) for p in article.paragraphs if p.strip()})
+        if outlet := _outlet_key(article):  # unattributed articles share no outlet's chrome
+            seen.update({(outlet, p.strip()) for p in article.paragraphs if p.strip()})
     return {key for key, count in seen.items() if count > 1}
 
 

@@ -105,9 +105,10 @@ def test_cli_prints_suggestions_ready_to_paste(tmp_path):
 
     articles = tmp_path / "articles"
     articles.mkdir()
-    (articles / "one.txt").write_text("Ivan Petrov visited Hmeymim.\n\nThe base was quiet.\n", encoding="utf-8")
-    (articles / "two.txt").write_text("Ivan Petrov left Hemeymim.\n\nSailors waited.\n", encoding="utf-8")
+    body = "The visit was short and the weather on the coast was mild, officials said on the day. " * 3
+    (articles / "one.txt").write_text(f"{body}\n\nIvan Petrov visited Hmeymim. {body}\n", encoding="utf-8")
+    (articles / "two.txt").write_text(f"{body}\n\nIvan Petrov left Hemeymim. {body}\n", encoding="utf-8")
     (tmp_path / "entities.yml").write_text(GAZETTEER, encoding="utf-8")
     result = CliRunner().invoke(main, ["entities", "suggest", "--content", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert yaml.safe_load(result.output) == {"people": [{"name": "Ivan Petrov"}]}
+    assert yaml.safe_load(result.stdout) == {"people": [{"name": "Ivan Petrov"}]}

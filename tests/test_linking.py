@@ -108,6 +108,17 @@ def test_editors_name_a_story_of_their_own():
     assert links.stories["spring-2024"].article_ids == ("garden", "chess")
 
 
+def test_articles_of_stop_words_only_still_link():
+    links = link([article("one", "One", "It is what it was.", None, None), article("two", "Two", "It was.", None, None)])
+    assert links.related == {"one": (), "two": ()} and len(links.stories) == 2
+
+
+def test_unattributed_articles_keep_the_paragraphs_they_share():
+    shared = "Divers rescued 84 passengers from the stranded Nordlys ferry near Tromso."
+    links = link([article("a", "Ferry aground", shared, None, None), article("b", "Ferry rescue", shared, None, None)])
+    assert links.story_of["a"] == links.story_of["b"]
+
+
 def test_empty_and_single_article_digests():
     assert link([]).stories == {}
     single = link(CORPUS[:1])
