@@ -1,0 +1,77 @@
+"""Story, entity and timeline pages rendered from a made-up digest, hostile text included."""
+
+from digest.records import (
+    Entity, EnrichedArticle, EntityMention, Figure, LinkedDigest, Outlet, RelatedLink, Story,
+)
+from digest.escaping import inert
+from digest.render import render_site
+
+HOSTILE = "<script>alert(1)</script> [x](javascript:alert(1)) {{ 7*7 }}"
+
+
+def digest():
+    mention = EntityMention("hmeymim", "Hmeymim Air Base", "place", "Khmeimim", 0, 4, 12)
+    a = EnrichedArticle(
+        id="a", title="Putin at Khmeimim " + HOSTILE, paragraphs=("Big Khmeimim day: 32,000 militants killed.",),
+        published="2017-12-11", outlet_id="rt", outlet_name="RT", summary="Says **32,000**. " + HOSTILE,
+        entities=(mention,), figures=(Figure("32,000", "militants", "32,000 militants killed."),),
+    )
+    b = EnrichedArticle(
+        id="b", title="Pullout announced", paragraphs=("At Hmeymim 30,000 militants died.",), published="2017-12-12",
+        outlet_id="tass", outlet_name="TASS", entities=(EntityMention("hmeymim", "Hmeymim Air Base", "place", "Hmeymim", 0, 3, 10),),
+        figures=(Figure("30,000", "militant", "30,000 militants died."), Figure("6,956", "sorties", "6,956 sorties")),
+    )
+    c = EnrichedArticle(id="c", title="Alone", paragraphs=("Nothing else.",), published="2016-01-01")
+    return LinkedDigest(
+        articles=(a, b, c),
+        outlets={"rt": Outlet(id="rt", name="RT", rating="low")},
+        related={"a": (RelatedLink("b", "Same story in TASS"),), "b": (RelatedLink("a", "Same story in RT"),), "c": ()},
+        stories={"a": Story("a", a.title, ("a", "b")), "c": Story("c", "Alone", ("c",))},
+        story_of={"a": "a", "b": "a", "c": "c"},
+        entities={"hmeymim": Entity("hmeymim", "Hmeymim Air Base", "place", ("Hmeymim", "Khmeimim"))},
+    )
+
+
+def pages():
+    site = render_site(digest())
+    return {page.path: page.markdown for page in site.pages}, site.nav
+
+
+def test_story_page_sets_coverage_and_figures_side_by_side():
+    by_path, _ = pages()
+    assert "stories/c.md" not in by_path  # a story of one article is no page
+    story = by_path["stories/a.md"]
+    assert "| Outlet | Date | Headline | Editor's summary | Figures reported |" in story
+    rows = [line for line in story.splitlines() if line.startswith("| [RT]") or line.startswith("| [TASS]")]
+    assert len(rows) == 2 and "Low reliability" in rows[0] and "Not yet assessed" in rows[1]
+    assert "<strong>" in rows[0]  # the editor's Markdown, on one table line
+    assert inert("30,000") + " militant" in story and inert("6,956") + " sorties" in story
+    compared = story.split("## Figures compared")[1]
+    assert inert("32,000") + " militants" in compared and inert("30,000") in compared and inert("6,956") not in compared
+
+
+def test_hostile_text_is_inert_on_every_coverage_page():
+    by_path, _ = pages()
+    for path in ("stories/a.md", "stories/index.md", "entities/hmeymim.md", "timeline.md"):
+        body = by_path[path].split("---\n\n", 1)[1]  # after the front matter, whose title is made plain
+        assert "<script>" not in body and "](javascript:" not in body and "{{" not in body, path
+
+
+def test_entity_page_lists_coverage_and_the_article_links_its_first_mention():
+    by_path, _ = pages()
+    entity = by_path["entities/hmeymim.md"]
+    assert "../articles/a.md" in entity and "../articles/b.md" in entity
+    assert "Khmeimim" in entity
+    assert "[Khmeimim](../entities/hmeymim.md)" in by_path["articles/a.md"]
+    assert "Part of the story" in by_path["articles/a.md"] and "Part of the story" not in by_path["articles/c.md"]
+
+
+def test_timeline_and_indexes_are_in_the_nav_and_articles_are_not():
+    by_path, nav = pages()
+    timeline = by_path["timeline.md"]
+    days = [inert(day) for day in ("2017-12-12", "2017-12-11", "2016-01-01")]
+    assert timeline.index(days[0]) < timeline.index(days[1]) < timeline.index(days[2])
+    assert "**Story:**" in timeline.split("## " + days[1])[1].split("##")[0]
+    paths = [path for _, path in nav]
+    assert {"stories/index.md", "timeline.md", "entities/index.md"} <= set(paths)
+    assert not any(path.startswith(("articles/a", "stories/a", "entities/h")) for path in paths)
