@@ -45,12 +45,13 @@ def served(tmp_path):
     shutil.copytree(SAMPLE_CONTENT, content)
     config = (REPO / "mkdocs.yml").read_text()
     config = config.replace("docs_dir: templates/assets", f"docs_dir: {REPO / 'templates' / 'assets'}")
+    config = config.replace("  - templates\n", f"  - {REPO / 'templates'}\n").replace("  - content\n", f"  - {content}\n")
     config = config.replace("content: content", f"content: {content}").replace("cache_dir: .digest-cache", f"cache_dir: {tmp_path / 'cache'}")
     (tmp_path / "mkdocs.yml").write_text(config)
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}", "-f", str(tmp_path / "mkdocs.yml")],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", str(tmp_path / "mkdocs.yml")],
+        cwd=tmp_path, stdout=open(tmp_path / "serve.log", "w"), stderr=subprocess.STDOUT,
     )
     try:
         yield content, f"http://127.0.0.1:{port}"
