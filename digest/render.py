@@ -175,13 +175,20 @@ class Renderer:
             for mention in sorted(by_paragraph.get(index, ()), key=lambda m: m.start):
                 if mention.start < cursor:
                     continue  # overlapping mentions: the first one wins
-                pieces.append(inert(paragraph[cursor : mention.start]))
+                pieces.append(_inert_keeping_edges(paragraph[cursor : mention.start]))
                 target = entity_page(mention.entity_id)
                 pieces.append(self.link(paragraph[mention.start : mention.end], from_page, target))
                 cursor = mention.end
-            pieces.append(inert(paragraph[cursor:]))
-            rendered.append(Markup(" ").join(p for p in pieces if p))
+            pieces.append(_inert_keeping_edges(paragraph[cursor:]))
+            rendered.append(Markup("").join(pieces).strip())
         return rendered
+
+
+def _inert_keeping_edges(text: str) -> Markup:
+    """inert() for a piece of a paragraph: a space at either edge separates it from a link."""
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() and text.strip() else ""
+    return Markup(lead) + inert(text) + Markup(trail)
 
 
 def newest_first(articles) -> list[EnrichedArticle]:

@@ -73,3 +73,18 @@ def test_unsafe_original_url_does_not_become_a_link():
     a = _article("a", url="javascript:alert(1)")
     page = {p.path: p for p in render_site(_digest([a])).pages}[article_page("a")].markdown
     assert "Original article" not in page
+
+
+def test_first_entity_mention_is_linked_without_changing_the_spacing_around_it():
+    from digest.records import Entity, EntityMention
+
+    paragraph = "Troops of Russia's army met SANA, then Russia again."
+    mentions = (
+        EntityMention("russia", "Russia", "place", "Russia", 0, 10, 16),
+        EntityMention("sana", "SANA", "organisation", "SANA", 0, 28, 32),
+    )
+    a = _article("a", paragraphs=(paragraph,), entities=mentions)
+    digest = _digest([a])
+    digest.entities.update({"russia": Entity("russia", "Russia", "place"), "sana": Entity("sana", "SANA", "organisation")})
+    page = {p.path: p for p in render_site(digest).pages}[article_page("a")].markdown
+    assert "Troops of [Russia](../entities/russia.md)&#39;s army met [SANA](../entities/sana.md)&#44; then Russia again&#46;" in page
