@@ -17,6 +17,12 @@ def report(problems: list[Problem] | tuple[Problem, ...]) -> None:
         click.echo(str(problem), err=True)
 
 
+content_option = click.option(
+    "--content", "content_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("content"), show_default=True, help="The content folder.",
+)
+
+
 def _default_config() -> Path:
     local = Path("mkdocs.yml")
     return local if local.exists() else Path(__file__).resolve().parent.parent / "mkdocs.yml"
@@ -29,7 +35,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"), show_default=True, help="The content folder.")
+@content_option
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True, help="Where the built site goes (replaced atomically).")
 @click.option("--config-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None, help="MkDocs configuration [default: ./mkdocs.yml].")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".digest-cache"), show_default=True, help="Per-article cache, keyed by content hash.")
@@ -43,8 +49,6 @@ def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir
     from .pipeline import build_pages
     from .publish import publish
 
-    if not content_dir.is_dir():
-        raise click.ClickException(f"{content_dir}: no such content folder")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     config_file = config_file or _default_config()
 
@@ -67,7 +71,7 @@ def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir
 
 
 @main.command()
-@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"), show_default=True, help="The content folder.")
+@content_option
 @click.option("--strict", is_flag=True, help="Treat warnings (no summary, no date, unprofiled outlet) as errors.")
 def check(content_dir: Path, strict: bool) -> None:
     """Validate every YAML file and capture in CONTENT; exit 1 on any error."""
@@ -76,8 +80,6 @@ def check(content_dir: Path, strict: bool) -> None:
     from .check import check_content, github_annotation
     from .check import strict as as_errors
 
-    if not content_dir.is_dir():
-        raise click.ClickException(f"{content_dir}: no such content folder")
     problems = check_content(content_dir)
     if strict:
         problems = as_errors(problems)
@@ -146,7 +148,7 @@ def normalize(paths: tuple[Path, ...], as_json: bool, outlets_file: Path | None)
 
 @main.command()
 @click.argument("source")
-@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"), show_default=True, help="The content folder.")
+@content_option
 @click.option("--url", help="The article's address, when SOURCE is a saved file.")
 @click.option("--outlet", help="The outlet id from outlets.yml (otherwise guessed).")
 @click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]), help="Publication date, YYYY-MM-DD (otherwise taken from the capture).")
@@ -187,15 +189,13 @@ def entities() -> None:
 
 
 @entities.command()
-@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"), show_default=True, help="The content folder.")
+@content_option
 @click.option("--min-articles", type=click.IntRange(min=1), default=2, show_default=True, help="Only names used in at least this many articles.")
 def suggest(content_dir: Path, min_articles: int) -> None:
     """Print names the articles use and the gazetteer lacks, as YAML to paste into entities.yml."""
     from .entities import candidates_yaml, suggest_candidates
     from .pipeline import assemble_digest
 
-    if not content_dir.is_dir():
-        raise click.ClickException(f"{content_dir}: no such content folder")
     digest, problems = assemble_digest(content_dir)
     report(problems)
     candidates = suggest_candidates((a.paragraphs for a in digest.articles), digest.entities, min_articles)
