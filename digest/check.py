@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .captures import discover_captures, sidecar_path
 from .editorial import enrich, load_editorial
+from .entities import GAZETTEER_FILE, load_gazetteer
 from .errors import InputError
 from .normalize import normalize
 from .records import Capture, EnrichedArticle, Outlet, Problem
@@ -26,6 +27,7 @@ def check_content(content_dir: Path) -> list[Problem]:
     captures, problems = discover_captures(content_dir)
     editorial = load_editorial(content_dir)
     problems.extend(editorial.problems)
+    problems.extend(load_gazetteer(content_dir / GAZETTEER_FILE)[1])
     for capture in captures:
         problems.extend(_check_article(content_dir, capture, editorial.outlets))
     return sorted((_with_position(p) for p in problems), key=lambda p: (p.path, p.line or 0, p.column or 0))

@@ -24,40 +24,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Iterable, Sequence
-
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from typing import Iterable, Sequence
 
 from .paths import safe_name
 from .records import Entity, EntityMention, Problem
+from .schemas import GazetteerModel
 from .validation import load_with_positions
 
+GAZETTEER_FILE = "entities.yml"
 KINDS = {"people": "person", "places": "place", "organisations": "organisation", "events": "event"}
-
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class EntityModel(_Strict):
-    """One gazetteer entry."""
-
-    name: Name
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)] | None = None
-    aliases: list[Name] = []
-    note: Annotated[str, StringConstraints(max_length=20_000)] | None = None
-
-
-class GazetteerModel(_Strict):
-    """content/entities.yml: entities by kind."""
-
-    people: list[EntityModel] = []
-    places: list[EntityModel] = []
-    organisations: list[EntityModel] = []
-    events: list[EntityModel] = []
-
 
 def load_gazetteer(path: Path) -> tuple[dict[str, Entity], list[Problem]]:
     """Entities by id. A missing file is an empty gazetteer; a broken one is reported, not raised."""

@@ -17,7 +17,7 @@ from rich.progress import Progress
 from .cache import NormalizationCache
 from .captures import discover_captures, sidecar_path
 from .editorial import enrich, load_editorial, load_sidecar
-from .entities import load_gazetteer, recognise
+from .entities import GAZETTEER_FILE, load_gazetteer, recognise
 from .errors import InputError
 from .figures import extract_figures
 from .linking import link
@@ -25,7 +25,6 @@ from .normalize import normalize
 from .records import Capture, EnrichedArticle, LinkedDigest, NormalizedArticle, Problem, RenderedSite
 from .render import directory_url, render_site
 
-GAZETTEER_FILE = "entities.yml"
 PROGRESS_THRESHOLD = 200
 
 

@@ -118,10 +118,32 @@ class DigestModel(_Strict):
 OutletsFile = dict[Identifier, OutletModel]
 
 
+EntityName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class EntityModel(_Strict):
+    """One gazetteer entry."""
+
+    name: EntityName
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)] | None = None
+    aliases: list[EntityName] = []
+    note: Annotated[str, StringConstraints(max_length=20_000)] | None = None
+
+
+class GazetteerModel(_Strict):
+    """content/entities.yml: entities by kind."""
+
+    people: list[EntityModel] = []
+    places: list[EntityModel] = []
+    organisations: list[EntityModel] = []
+    events: list[EntityModel] = []
+
+
 SCHEMA_FILES: dict[str, tuple[str, object]] = {
     "sidecar.schema.json": ("Article sidecar (content/articles/SLUG.yml)", SidecarModel),
     "outlets.schema.json": ("Outlet profiles (content/outlets.yml)", OutletsFile),
     "digest.schema.json": ("Digest description (content/digest.yml)", DigestModel),
+    "entities.schema.json": ("Gazetteer of people, places, organisations and events (content/entities.yml)", GazetteerModel),
 }
 
 

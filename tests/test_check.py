@@ -186,3 +186,9 @@ def test_draft_summary_is_labelled_on_the_site():
     assert "Draft: this summary" not in pages[article_page("b")]
     index = next(text for path, text in pages.items() if "draft summary" in text)
     assert index.count("draft summary") == 1
+
+
+def test_a_broken_gazetteer_is_reported_at_its_line(content):
+    root = content({"entities.yml": "places:\n  - name: Hmeymim\n    alias: [Khmeimim]\n"})
+    problem = _only(check_content(root), "entities.yml")
+    assert problem.severity == "error" and problem.line == 3 and "did you mean 'aliases'" in problem.message
