@@ -25,7 +25,7 @@ import yaml
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from digest.linking import DEFAULT_SETTINGS, LinkSettings, link
+from digest.linking import DEFAULT_SETTINGS, link
 from digest.records import EnrichedArticle
 
 REPO = Path(__file__).resolve().parent.parent
