@@ -18,7 +18,7 @@ site: $(BIN)/.installed
 	$(BIN)/digest build
 	@echo
 	@echo "Browse the digest:  $(BIN)/mkdocs serve   then open http://127.0.0.1:8000/"
-	@echo "(or open site/index.html; the built site in site/ is plain static files)"
+	@echo "(site/ is plain static files: any web server shows it, e.g. python3 -m http.server -d site)"
 
 serve: $(BIN)/.installed
 	$(BIN)/mkdocs serve

@@ -67,7 +67,7 @@ def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir
         raise click.ClickException(f"MkDocs: {err}") from None
     except InputError as err:
         raise click.ClickException(err.message) from None
-    click.echo(f"Site written to {site_dir}/. Browse it with `mkdocs serve` (live preview) or open {site_dir}/index.html.")
+    click.echo(f"Site written to {site_dir}/. Browse it with `mkdocs serve` (live preview), or serve the static files: python3 -m http.server -d {site_dir}")
 
 
 @main.command()
