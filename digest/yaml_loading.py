@@ -103,7 +103,12 @@ def load_yaml_text(text: str) -> LoadedYaml:
 
 
 def load_yaml_file(path: Path) -> LoadedYaml:
-    """Read and parse a YAML file with the size and encoding checks every digest file gets."""
+    """Read and parse a YAML file with the size and encoding checks every digest file gets.
+
+    A link is not followed: it could make a build read, and publish, a file outside content/.
+    """
+    if path.is_symlink():
+        raise InputError("symbolic link; editors' YAML files must be regular files in the content folder, so it is not followed")
     try:
         raw = path.read_bytes()
     except OSError as err:

@@ -74,3 +74,13 @@ def test_an_outlet_hint_that_is_not_a_valid_regular_expression_is_reported(make_
     assert outlets == {}
     assert len(problems) == 1 and "not a valid RE2 regular expression (missing )" in problems[0].message
     assert problems[0].line == 5
+
+
+def test_an_outlets_file_that_links_outside_the_content_folder_is_not_followed(make_content, tmp_path):
+    secret = tmp_path / "secret.yml"
+    secret.write_text("leak:\n  name: Secret\n")
+    content = make_content({})
+    (content / "outlets.yml").symlink_to(secret)
+    editorial = load_editorial(content)
+    assert editorial.outlets == {}
+    assert len(editorial.problems) == 1 and "symbolic link" in editorial.problems[0].message
