@@ -11,25 +11,30 @@ import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 
+from .cache import NormalizationCache
 from .captures import discover_captures, sidecar_path
 from .editorial import enrich, load_editorial
 from .entities import GAZETTEER_FILE, load_gazetteer
-from .errors import InputError
-from .normalize import normalize
+from .pipeline import normalize_or_report
 from .records import Capture, EnrichedArticle, Outlet, Problem
 from .schemas import SidecarModel
 from .validation import load_with_positions
 from .yaml_loading import LoadedYaml
 
 
-def check_content(content_dir: Path) -> list[Problem]:
-    """All errors and warnings for ``content_dir``, sorted by file and position."""
+def check_content(content_dir: Path, cache_dir: Path | None = None) -> list[Problem]:
+    """All errors and warnings for ``content_dir``, sorted by file and position.
+
+    With ``cache_dir``, captures are normalized through the build's cache, so checking a large
+    digest after a build does not normalize every article again.
+    """
     captures, problems = discover_captures(content_dir)
     editorial = load_editorial(content_dir)
     problems.extend(editorial.problems)
     problems.extend(load_gazetteer(content_dir / GAZETTEER_FILE)[1])
+    cache = NormalizationCache(cache_dir, editorial.outlets) if cache_dir else None
     for capture in captures:
-        problems.extend(_check_article(content_dir, capture, editorial.outlets))
+        problems.extend(_check_article(content_dir, capture, editorial.outlets, cache))
     return sorted((_with_position(p) for p in problems), key=lambda p: (p.path, p.line or 0, p.column or 0))
 
 
@@ -63,15 +68,14 @@ def _with_position(problem: Problem) -> Problem:
     return problem
 
 
-def _check_article(content_dir: Path, capture: Capture, outlets: Mapping[str, Outlet]) -> list[Problem]:
+def _check_article(
+    content_dir: Path, capture: Capture, outlets: Mapping[str, Outlet], cache: NormalizationCache | None
+) -> list[Problem]:
     side_path = sidecar_path(content_dir, capture.slug)
     sidecar, loaded, problems = load_with_positions(SidecarModel, side_path) if side_path else (None, None, [])
-    try:
-        normalized = normalize(capture, outlets)
-    except InputError as err:
-        return [*problems, Problem(str(capture.path), err.message, "error", err.line, err.column)]
-    except Exception as err:  # a pathological page is reported like any bad input
-        return [*problems, Problem(str(capture.path), f"could not be normalized ({type(err).__name__}: {err})")]
+    normalized = normalize_or_report(capture, outlets, cache)
+    if isinstance(normalized, Problem):
+        return [*problems, normalized]
     if side_path and sidecar is None:
         return problems  # the sidecar's own errors say enough; its values cannot be judged
     article = enrich(normalized, sidecar, outlets)

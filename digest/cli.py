@@ -73,14 +73,15 @@ def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir
 @main.command()
 @content_option
 @click.option("--strict", is_flag=True, help="Treat warnings (no summary, no date, unprofiled outlet) as errors.")
-def check(content_dir: Path, strict: bool) -> None:
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".digest-cache"), show_default=True, help="Per-article cache shared with digest build.")
+def check(content_dir: Path, strict: bool, cache_dir: Path) -> None:
     """Validate every YAML file and capture in CONTENT; exit 1 on any error."""
     import os
 
     from .check import check_content, github_annotation
     from .check import strict as as_errors
 
-    problems = check_content(content_dir)
+    problems = check_content(content_dir, cache_dir)
     if strict:
         problems = as_errors(problems)
     report(problems)

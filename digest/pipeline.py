@@ -8,7 +8,7 @@ the site safely is publish.py's.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 
@@ -22,15 +22,23 @@ from .errors import InputError
 from .figures import extract_figures
 from .linking import link
 from .normalize import normalize
-from .records import Capture, EnrichedArticle, LinkedDigest, NormalizedArticle, Problem, RenderedSite
+from .records import Capture, EnrichedArticle, LinkedDigest, NormalizedArticle, Outlet, Problem, RenderedSite
 from .render import directory_url, render_site
 
 PROGRESS_THRESHOLD = 200
 
 
-def _normalize_one(capture: Capture, outlets, cache: NormalizationCache | None) -> NormalizedArticle:
+def normalize_or_report(
+    capture: Capture, outlets: Mapping[str, Outlet], cache: NormalizationCache | None = None
+) -> NormalizedArticle | Problem:
+    """Normalize one capture (from the cache when unchanged), or say why it cannot be used."""
     compute = partial(normalize, capture, outlets)
-    return cache.get_or_compute(capture, compute) if cache else compute()
+    try:
+        return cache.get_or_compute(capture, compute) if cache else compute()
+    except InputError as err:
+        return Problem(str(capture.path), err.message, "error", err.line, err.column)
+    except Exception as err:  # a bug or a pathological page must not stop the build
+        return Problem(str(capture.path), f"could not be normalized ({type(err).__name__}: {err})")
 
 
 def assemble_digest(
@@ -48,13 +56,9 @@ def assemble_digest(
     articles: list[EnrichedArticle] = []
     with Progress(transient=True, disable=not show_progress or len(captures) < PROGRESS_THRESHOLD) as progress:
         for capture in progress.track(captures, description="Normalizing captures"):
-            try:
-                normalized = _normalize_one(capture, editorial.outlets, cache)
-            except InputError as err:
-                problems.append(Problem(str(capture.path), err.message, "error", err.line, err.column))
-                continue
-            except Exception as err:  # a bug or a pathological page must not stop the build
-                problems.append(Problem(str(capture.path), f"could not be normalized ({type(err).__name__}: {err})"))
+            normalized = normalize_or_report(capture, editorial.outlets, cache)
+            if isinstance(normalized, Problem):
+                problems.append(normalized)
                 continue
             side_path = sidecar_path(content_dir, capture.slug)
             sidecar, found = load_sidecar(side_path) if side_path else (None, [])

@@ -192,3 +192,11 @@ def test_a_broken_gazetteer_is_reported_at_its_line(content):
     root = content({"entities.yml": "places:\n  - name: Hmeymim\n    alias: [Khmeimim]\n"})
     problem = _only(check_content(root), "entities.yml")
     assert problem.severity == "error" and problem.line == 3 and "did you mean 'aliases'" in problem.message
+
+
+def test_check_shares_the_build_cache(content, tmp_path):
+    root = content({})
+    cache_dir = tmp_path / "cache"
+    assert check_content(root, cache_dir) == []
+    assert list(cache_dir.rglob("*.json")), "check normalized without storing in the cache"
+    assert check_content(root, cache_dir) == []
