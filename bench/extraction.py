@@ -6,7 +6,7 @@
 Reads SHARED_BENCH/extraction/{text/*.txt, html/*.html.gz, ground-truth.json} and prints
 precision, recall and F1 (scoring.py, the public benchmark's method) for:
 
-- ours-text: digest.normalize on the plain-text captures (innerText of whole pages);
+- ours-text: digest.extract.normalize on the plain-text captures (innerText of whole pages);
 - whole-text and jusText over its lines: what keeping everything, or a published
   boilerplate remover, does on the same text;
 - ours-html, trafilatura (default settings) and readability-lxml on the saved HTML;
@@ -34,7 +34,7 @@ from readability import Document
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scoring import precision_recall_f1  # noqa: E402
 
-from digest.normalize import normalize  # noqa: E402
+from digest.extract.normalize import normalize  # noqa: E402
 from digest.records import Capture  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent

@@ -21,19 +21,19 @@ from typing import Literal
 
 import yaml
 
-from .article_fields import domain_of, match_outlet
-from .cache import NormalizationCache
-from .captures import ARTICLES_DIR, CAPTURE_KINDS, MAX_CAPTURE_BYTES, SIDECAR_SUFFIXES, discover_captures
-from .editorial import load_editorial, resolve_outlet
-from .errors import InputError
-from .fetch import fetch, is_web_address
-from .near_duplicates import ShingleIndex
-from .normalize import normalize
-from .paths import safe_name
-from .records import Capture, CaptureKind, NormalizedArticle, Outlet
-from .schemas import SidecarModel
-from .validation import validate_loaded
-from .yaml_loading import load_yaml_text
+from digest.extract.article_fields import domain_of, match_outlet
+from digest.cache import NormalizationCache
+from digest.captures import ARTICLES_DIR, CAPTURE_KINDS, MAX_CAPTURE_BYTES, SIDECAR_SUFFIXES, discover_captures
+from digest.editorial import load_editorial, resolve_outlet
+from digest.errors import InputError
+from digest.fetch import fetch, is_web_address
+from digest.near_duplicates import ShingleIndex
+from digest.extract.normalize import normalize
+from digest.paths import safe_name
+from digest.records import Capture, CaptureKind, NormalizedArticle, Outlet
+from digest.schemas import SidecarModel
+from digest.validation import validate_loaded
+from digest.yaml_loading import load_yaml_text
 
 FETCH_TIMEOUT_SECONDS = 30.0
 SLUG_WORDS = 8

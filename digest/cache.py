@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 
-from .records import Capture, NormalizedArticle, Outlet
+from digest.records import Capture, NormalizedArticle, Outlet
 
 
 @cache

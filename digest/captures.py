@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from .paths import inside
-from .records import Capture, Problem
+from digest.paths import inside
+from digest.records import Capture, Problem
 
 ARTICLES_DIR = "articles"
 CAPTURE_KINDS = {".txt": "txt", ".html": "html", ".htm": "html", ".md": "md"}

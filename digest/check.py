@@ -11,15 +11,15 @@ import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 
-from .cache import NormalizationCache
-from .captures import discover_captures, sidecar_path
-from .editorial import enrich, load_editorial
-from .entities import GAZETTEER_FILE, load_gazetteer
-from .pipeline import normalize_or_report
-from .records import Capture, EnrichedArticle, Outlet, Problem
-from .schemas import SidecarModel
-from .validation import load_with_positions
-from .yaml_loading import LoadedYaml
+from digest.cache import NormalizationCache
+from digest.captures import discover_captures, sidecar_path
+from digest.editorial import enrich, load_editorial
+from digest.entities import GAZETTEER_FILE, load_gazetteer
+from digest.pipeline import normalize_or_report
+from digest.records import Capture, EnrichedArticle, Outlet, Problem
+from digest.schemas import SidecarModel
+from digest.validation import load_with_positions
+from digest.yaml_loading import LoadedYaml
 
 
 def check_content(content_dir: Path, cache_dir: Path | None = None) -> list[Problem]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .records import Problem
+from digest.records import Problem
 
 
 def report(problems: list[Problem] | tuple[Problem, ...]) -> None:
@@ -44,10 +44,10 @@ def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir
     """Build the whole site from CONTENT into SITE-DIR."""
     from mkdocs.exceptions import MkDocsException
 
-    from .errors import InputError
-    from .mkdocs_plugin import build_with_mkdocs, load_mkdocs_config, page_url_style
-    from .pipeline import build_pages
-    from .publish import publish
+    from digest.errors import InputError
+    from digest.site.mkdocs_plugin import build_with_mkdocs, load_mkdocs_config, page_url_style
+    from digest.pipeline import build_pages
+    from digest.site.publish import publish
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     config_file = config_file or _default_config()
@@ -78,8 +78,8 @@ def check(content_dir: Path, strict: bool, cache_dir: Path) -> None:
     """Validate every YAML file and capture in CONTENT; exit 1 on any error."""
     import os
 
-    from .check import check_content, github_annotation
-    from .check import strict as as_errors
+    from digest.check import check_content, github_annotation
+    from digest.check import strict as as_errors
 
     problems = check_content(content_dir, cache_dir)
     if strict:
@@ -98,7 +98,7 @@ def check(content_dir: Path, strict: bool, cache_dir: Path) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), show_default=True, help="Where the JSON Schema files go.")
 def schemas(out_dir: Path) -> None:
     """Write the JSON Schema of sidecars, outlets.yml and digest.yml, for editors' YAML support."""
-    from .schemas import json_schema_files
+    from digest.schemas import json_schema_files
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, text in json_schema_files().items():
@@ -114,11 +114,11 @@ def normalize(paths: tuple[Path, ...], as_json: bool, outlets_file: Path | None)
     """Normalize captures (.txt, .html, .htm, .md); an unreadable one is reported and the others go on."""
     import json
 
-    from .captures import CAPTURE_KINDS
-    from .editorial import load_outlets
-    from .errors import InputError
-    from .normalize import normalize as normalize_capture
-    from .records import Capture
+    from digest.captures import CAPTURE_KINDS
+    from digest.editorial import load_outlets
+    from digest.errors import InputError
+    from digest.extract.normalize import normalize as normalize_capture
+    from digest.records import Capture
 
     outlets = {}
     if outlets_file:
@@ -158,9 +158,9 @@ def normalize(paths: tuple[Path, ...], as_json: bool, outlets_file: Path | None)
 @click.option("--allow-near-duplicate", is_flag=True, help="Add the capture even if an article with the same text is already there.")
 def add(source: str, content_dir: Path, url: str | None, outlet: str | None, published, cache_dir: Path, timeout: float, allow_near_duplicate: bool) -> None:
     """Add SOURCE (a saved page or an http(s) URL) as a new capture with a draft sidecar."""
-    from .add import add as add_capture
-    from .add import read_source
-    from .errors import InputError
+    from digest.add import add as add_capture
+    from digest.add import read_source
+    from digest.errors import InputError
 
     try:
         result = add_capture(
@@ -194,8 +194,8 @@ def entities() -> None:
 @click.option("--min-articles", type=click.IntRange(min=1), default=2, show_default=True, help="Only names used in at least this many articles.")
 def suggest(content_dir: Path, min_articles: int) -> None:
     """Print names the articles use and the gazetteer lacks, as YAML to paste into entities.yml."""
-    from .entities import candidates_yaml, suggest_candidates
-    from .pipeline import assemble_digest
+    from digest.entities import candidates_yaml, suggest_candidates
+    from digest.pipeline import assemble_digest
 
     digest, problems = assemble_digest(content_dir)
     report(problems)

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Mapping
 
-from .errors import InputError
-from .paths import safe_name
-from .records import (
+from digest.errors import InputError
+from digest.paths import safe_name
+from digest.records import (
     EditorialOverrides,
     EnrichedArticle,
     NormalizedArticle,
@@ -20,9 +20,9 @@ from .records import (
     Problem,
     Source,
 )
-from .schemas import DigestModel, OutletModel, SidecarModel
-from .validation import load_and_validate, validate_loaded
-from .yaml_loading import load_yaml_file
+from digest.schemas import DigestModel, OutletModel, SidecarModel
+from digest.validation import load_and_validate, validate_loaded
+from digest.yaml_loading import load_yaml_file
 
 OUTLETS_FILE = "outlets.yml"
 DIGEST_FILE = "digest.yml"

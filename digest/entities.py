@@ -26,10 +26,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .paths import safe_name
-from .records import Entity, EntityMention, Problem
-from .schemas import GazetteerModel
-from .validation import load_with_positions
+from digest.paths import safe_name
+from digest.records import Entity, EntityMention, Problem
+from digest.schemas import GazetteerModel
+from digest.validation import load_with_positions
 
 GAZETTEER_FILE = "entities.yml"
 KINDS = {"people": "person", "places": "place", "organisations": "organisation", "events": "event"}

@@ -13,7 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .errors import InputError
+from digest.errors import InputError
 
 WEB_SCHEMES = ("http", "https")
 USER_AGENT = "digest-add/0.1 (research digest capture tool)"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from .records import Figure
+from digest.records import Figure
 
 _SMALL_WORDS = "one two three four five six seven eight nine ten eleven twelve"
 _NUMBER_WORDS = (

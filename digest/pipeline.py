@@ -14,16 +14,16 @@ from pathlib import Path
 
 from rich.progress import Progress
 
-from .cache import NormalizationCache
-from .captures import discover_captures, sidecar_path
-from .editorial import enrich, load_editorial, load_sidecar
-from .entities import GAZETTEER_FILE, load_gazetteer, recognise
-from .errors import InputError
-from .figures import extract_figures
-from .linking import link
-from .normalize import normalize
-from .records import Capture, EnrichedArticle, LinkedDigest, NormalizedArticle, Outlet, Problem, RenderedSite
-from .render import directory_url, render_site
+from digest.cache import NormalizationCache
+from digest.captures import discover_captures, sidecar_path
+from digest.editorial import enrich, load_editorial, load_sidecar
+from digest.entities import GAZETTEER_FILE, load_gazetteer, recognise
+from digest.errors import InputError
+from digest.figures import extract_figures
+from digest.linking import link
+from digest.extract.normalize import normalize
+from digest.records import Capture, EnrichedArticle, LinkedDigest, NormalizedArticle, Outlet, Problem, RenderedSite
+from digest.site.render import directory_url, render_site
 
 PROGRESS_THRESHOLD = 200
 

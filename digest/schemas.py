@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
-from .hints import HintError, compile_hint
+from digest.extract.hints import HintError, compile_hint
 
 RATING_SCALE: dict[str, str] = {
     "high": "Consistently accurate; clear sourcing; corrects its errors.",

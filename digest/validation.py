@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .errors import InputError
-from .records import Problem
-from .yaml_loading import LoadedYaml, load_yaml_file
+from digest.errors import InputError
+from digest.records import Problem
+from digest.yaml_loading import LoadedYaml, load_yaml_file
 
 T = TypeVar("T")
 

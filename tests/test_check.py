@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from digest.check import check_content, github_annotation
 from digest.cli import main
 from digest.records import EnrichedArticle, LinkedDigest, Problem
-from digest.render import article_page, render_site
+from digest.site.render import article_page, render_site
 
 CAPTURE = """
     Example News

@@ -3,8 +3,8 @@
 from digest.records import (
     Entity, EnrichedArticle, EntityMention, Figure, LinkedDigest, Outlet, RelatedLink, Story,
 )
-from digest.escaping import inert
-from digest.render import render_site
+from digest.site.escaping import inert
+from digest.site.render import render_site
 
 HOSTILE = "<script>alert(1)</script> [x](javascript:alert(1)) {{ 7*7 }}"
 

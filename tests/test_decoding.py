@@ -2,7 +2,7 @@ import codecs
 
 import pytest
 
-from digest.decoding import decode
+from digest.extract.decoding import decode
 from digest.errors import InputError
 
 PROSE = "The café served “crème brûlée” to the délégués — a naïve touch, wasn’t it? "

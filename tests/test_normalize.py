@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from digest.errors import InputError
-from digest.normalize import normalize
+from digest.extract.normalize import normalize
 from digest.records import Capture, Outlet
 
 ROOT = Path(__file__).resolve().parent.parent

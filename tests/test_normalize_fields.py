@@ -2,7 +2,7 @@
 
 import pytest
 
-from digest.article_fields import guess_language, parse_byline, parse_date
+from digest.extract.article_fields import guess_language, parse_byline, parse_date
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from test_normalize import PARAGRAPHS, capture, made_up_page
 
-from digest.normalize import normalize
+from digest.extract.normalize import normalize
 
 COMMENTS = [
     "I have taken the number twelve bus for years and it is always late, so I hope the new routes come with more drivers as well.",

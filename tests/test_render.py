@@ -3,7 +3,7 @@ import json
 import yaml
 
 from digest.records import EnrichedArticle, LinkedDigest, Outlet, RelatedLink, Source, Story
-from digest.render import ARTICLES_PER_INDEX_PAGE, article_page, render_site
+from digest.site.render import ARTICLES_PER_INDEX_PAGE, article_page, render_site
 
 
 def _digest(articles, outlets=None, related=None):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from digest.captures import MAX_CAPTURE_BYTES, discover_captures, sidecar_path
-from digest.decoding import decode
+from digest.extract.decoding import decode
 from digest.errors import InputError
 from digest.records import Problem
 from digest.yaml_loading import MAX_YAML_BYTES, load_yaml_file, load_yaml_text

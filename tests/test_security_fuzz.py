@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest_security import front_matter, live_markup, load_vectors, page_to_html
-from digest.decoding import decode
+from digest.extract.decoding import decode
 from digest.errors import InputError
-from digest.escaping import editor_markdown
-from digest.normalize import normalize
+from digest.site.escaping import editor_markdown
+from digest.extract.normalize import normalize
 from digest.records import Capture, EnrichedArticle, LinkedDigest, NormalizedArticle, Outlet, RelatedLink, Source
-from digest.render import render_site
+from digest.site.render import render_site
 from digest.schemas import OutletModel, SidecarModel
 from digest.validation import load_and_validate
 from digest.yaml_loading import load_yaml_text

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from conftest_security import front_matter, live_markup, load_vectors, page_to_html, visible_text
-from digest.escaping import editor_markdown, inert, safe_url
-from digest.normalize import normalize
+from digest.site.escaping import editor_markdown, inert, safe_url
+from digest.extract.normalize import normalize
 from digest.records import Capture, EnrichedArticle, Entity, EntityMention, LinkedDigest, Outlet, RelatedLink, Source, Story
-from digest.render import article_page, render_site
+from digest.site.render import article_page, render_site
 
 VECTORS = load_vectors()
 TITLE_BREAKERS = set("<>&\"'`{}")

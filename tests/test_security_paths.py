@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.paths import MAX_NAME_LENGTH, inside, safe_name
-from digest.render import article_page, outlet_page
+from digest.site.render import article_page, outlet_page
 
 SEGMENT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(--[0-9a-f]{16})?$")
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}

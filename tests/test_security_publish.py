@@ -21,7 +21,7 @@ import pytest
 
 from conftest_security import PROSE
 from digest.errors import InputError
-from digest.publish import SITE_MARKER, publish
+from digest.site.publish import SITE_MARKER, publish
 
 REPO = Path(__file__).resolve().parent.parent
 DIGEST = Path(sys.executable).with_name("digest")
@@ -70,7 +70,7 @@ def test_a_successful_build_replaces_the_site_whole(tmp_path):
 
 
 def test_without_an_atomic_exchange_the_site_is_still_replaced(tmp_path, monkeypatch):
-    monkeypatch.setattr("digest.publish._exchange", lambda a, b: False)
+    monkeypatch.setattr("digest.site.publish._exchange", lambda a, b: False)
     site = tmp_path / "site"
     publish(site, lambda folder: write_site(folder, "first"))
     publish(site, lambda folder: write_site(folder, "second"))

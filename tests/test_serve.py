@@ -44,8 +44,8 @@ def served(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(SAMPLE_CONTENT, content)
     config = (REPO / "mkdocs.yml").read_text()
-    config = config.replace("docs_dir: templates/assets", f"docs_dir: {REPO / 'templates' / 'assets'}")
-    config = config.replace("  - templates\n", f"  - {REPO / 'templates'}\n").replace("  - content\n", f"  - {content}\n")
+    config = config.replace("docs_dir: digest/site/templates/assets", f"docs_dir: {REPO / 'digest' / 'site' / 'templates' / 'assets'}")
+    config = config.replace("  - digest/site/templates\n", f"  - {REPO / 'digest' / 'site' / 'templates'}\n").replace("  - content\n", f"  - {content}\n")
     config = config.replace("content: content", f"content: {content}").replace("cache_dir: .digest-cache", f"cache_dir: {tmp_path / 'cache'}")
     (tmp_path / "mkdocs.yml").write_text(config)
     port = _free_port()

@@ -16,7 +16,7 @@ import htmldate
 import lxml.html
 import trafilatura
 
-from digest.article_fields import ArticleParts, parse_date
+from digest.extract.article_fields import ArticleParts, parse_date
 
 _SPACE = re.compile(r"\s+")
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")

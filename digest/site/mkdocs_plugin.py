@@ -15,9 +15,9 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .pipeline import build_pages
-from .records import RenderedSite
-from .render import directory_url, file_url
+from digest.pipeline import build_pages
+from digest.records import RenderedSite
+from digest.site.render import directory_url, file_url
 
 log = logging.getLogger("mkdocs.plugins.digest")
 

@@ -12,15 +12,15 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 
-from digest.article_fields import ArticleParts, domain_of, guess_language, match_outlet, outlet_named_on_page
-from digest.decoding import decode, decode_unrepaired, repair
+from digest.extract.article_fields import ArticleParts, domain_of, guess_language, match_outlet, outlet_named_on_page
+from digest.extract.decoding import decode, decode_unrepaired, repair
 from digest.errors import InputError
-from digest.escaping import safe_url
-from digest.hints import HintError, compile_hint
-from digest.html_extraction import read_html_page
-from digest.markdown_extraction import read_markdown
+from digest.site.escaping import safe_url
+from digest.extract.hints import HintError, compile_hint
+from digest.extract.html_extraction import read_html_page
+from digest.extract.markdown_extraction import read_markdown
 from digest.records import Capture, NormalizedArticle, Outlet
-from digest.text_extraction import read_text_page
+from digest.extract.text_extraction import read_text_page
 
 
 _READERS = {"txt": read_text_page, "md": read_markdown}

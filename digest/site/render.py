@@ -18,13 +18,13 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from .escaping import editor_markdown, inert, safe_url
-from .figures import counted_thing, sentence_around
-from .paths import safe_name
-from .records import EnrichedArticle, EntityMention, Figure, LinkedDigest, Page, RenderedSite, Story
-from .schemas import RATING_SCALE
+from digest.site.escaping import editor_markdown, inert, safe_url
+from digest.figures import counted_thing, sentence_around
+from digest.paths import safe_name
+from digest.records import EnrichedArticle, EntityMention, Figure, LinkedDigest, Page, RenderedSite, Story
+from digest.schemas import RATING_SCALE
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 ARTICLES_PER_INDEX_PAGE = 500
 LATEST_ON_HOME = 10
 FIGURES_PER_ARTICLE = 8  # in a story's side-by-side table; the article page has the text

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from digest.article_fields import ArticleParts, find_url, parse_byline, parse_date
+from digest.extract.article_fields import ArticleParts, find_url, parse_byline, parse_date
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"""[.!?…:;。！？؟]["'”’»)\]]*$""")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from .errors import InputError
+from digest.errors import InputError
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100

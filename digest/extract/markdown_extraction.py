@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from digest.article_fields import ArticleParts, parse_date
+from digest.extract.article_fields import ArticleParts, parse_date
 
 _FRONT_MATTER = re.compile(r"\A---\n(?P<body>.*?)\n---\n", re.DOTALL)
 _FRONT_MATTER_FIELD = re.compile(r"^(?P<key>title|subtitle|date|published|byline|author|url):\s*(?P<value>.+)$", re.MULTILINE)
