@@ -23,11 +23,6 @@ content_option = click.option(
 )
 
 
-def _default_config() -> Path:
-    local = Path("mkdocs.yml")
-    return local if local.exists() else Path(__file__).resolve().parent.parent / "mkdocs.yml"
-
-
 @click.group()
 @click.version_option(package_name="digest")
 def main() -> None:
@@ -37,7 +32,7 @@ def main() -> None:
 @main.command()
 @content_option
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True, help="Where the built site goes (replaced atomically).")
-@click.option("--config-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None, help="MkDocs configuration [default: ./mkdocs.yml].")
+@click.option("--config-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None, help="MkDocs configuration [default: ./mkdocs.yml, else the packaged one].")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".digest-cache"), show_default=True, help="Per-article cache, keyed by content hash.")
 @click.option("--strict", is_flag=True, help="Fail on any problem in the content, and on MkDocs warnings.")
 def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir: Path, strict: bool) -> None:
@@ -50,11 +45,15 @@ def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir
     from digest.site.publish import publish
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    config_file = config_file or _default_config()
+    if config_file is None and Path("mkdocs.yml").is_file():
+        config_file = Path("mkdocs.yml")
 
     def build_into(folder: Path) -> None:
-        config, plugin = load_mkdocs_config(config_file, content_dir, folder, strict)
-        site = build_pages(content_dir, cache_dir, show_progress=sys.stderr.isatty(), page_url=page_url_style(config))
+        config, plugin = load_mkdocs_config(config_file, content_dir, folder, cache_dir, strict, docs_dir=Path("docs"))
+        site = build_pages(
+            content_dir, cache_dir, show_progress=sys.stderr.isatty(), page_url=page_url_style(config),
+            template_overrides=plugin.template_overrides(config),
+        )
         report(site.problems)
         if strict and site.problems:
             raise click.ClickException(f"{len(site.problems)} problem(s) in {content_dir}; strict build stopped, site left as it was")

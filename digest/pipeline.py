@@ -84,8 +84,9 @@ def build_pages(
     cache_dir: Path | None = None,
     show_progress: bool = False,
     page_url: Callable[[str], str] = directory_url,
+    template_overrides: tuple[Path, ...] = (),
 ) -> RenderedSite:
     """Content folder in, Markdown pages and data files out: what any site engine needs."""
     digest, problems = assemble_digest(content_dir, cache_dir, show_progress)
-    site = render_site(digest, page_url)
+    site = render_site(digest, page_url, template_overrides)
     return dataclasses.replace(site, problems=tuple(problems))

@@ -1,8 +1,13 @@
 """The thin adapter between the engine-agnostic core and MkDocs.
 
 The core produces Markdown pages and data files; this plugin hands them to MkDocs as
-generated files, sets the small navigation of index pages, and makes `mkdocs serve` watch the
-content folder. Moving to another engine that reads Markdown means replacing only this file.
+generated files, adds the packaged theme assets and stylesheet, sets the small navigation of
+index pages, and makes `mkdocs serve` watch the content and template folders. Moving to
+another engine that reads Markdown means replacing only this file.
+
+`digest build` drives MkDocs the way the `mkdocs build` command does: the configuration is
+loaded with its overrides before validation, and the plugin events from startup to shutdown
+fire in order.
 """
 
 from __future__ import annotations
@@ -15,11 +20,16 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from digest.errors import InputError
 from digest.pipeline import build_pages
 from digest.records import RenderedSite
-from digest.site.render import directory_url, file_url
+from digest.site.render import TEMPLATES_DIR, directory_url, file_url
 
 log = logging.getLogger("mkdocs.plugins.digest")
+
+PACKAGED_CONFIG = Path(__file__).resolve().parent / "mkdocs.yml"
+ASSETS_DIR = TEMPLATES_DIR / "assets"
+STYLESHEET = "stylesheets/digest.css"
 
 
 def page_url_style(config):
@@ -30,6 +40,7 @@ def page_url_style(config):
 class DigestPluginConfig(Config):
     content = config_options.Type(str, default="content")
     cache_dir = config_options.Type(str, default=".digest-cache")
+    templates = config_options.Type(str, default="templates")
 
 
 class DigestPlugin(BasePlugin[DigestPluginConfig]):
@@ -40,11 +51,22 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def _config_relative(self, config, value: str) -> Path:
         return (Path(config.config_file_path).parent / value).resolve()
 
+    def template_overrides(self, config) -> tuple[Path, ...]:
+        """The digest's own templates/ folder, searched before the packaged templates."""
+        folder = self._config_relative(config, self.config.templates)
+        return (folder,) if folder.is_dir() else ()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining this hook also keeps one plugin instance across `mkdocs serve` rebuilds.
+        self.command = command
+
     def on_config(self, config):
         content_dir = self._config_relative(config, self.config.content)
         if self.prebuilt is None:
             cache_dir = self._config_relative(config, self.config.cache_dir)
-            site = build_pages(content_dir, cache_dir, page_url=page_url_style(config))
+            site = build_pages(
+                content_dir, cache_dir, page_url=page_url_style(config), template_overrides=self.template_overrides(config)
+            )
             for problem in site.problems:
                 (log.warning if problem.severity == "error" else log.info)(str(problem))
         else:
@@ -53,8 +75,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         config.site_name = site.title
         if not config.nav:
             config.nav = [{title: path} for title, path in site.nav]
-        if str(content_dir) not in map(str, config.watch):
-            config.watch.append(str(content_dir))
+        if STYLESHEET not in map(str, config.extra_css):
+            config.extra_css.append(STYLESHEET)
+        for folder in (content_dir, *self.template_overrides(config), TEMPLATES_DIR):
+            if str(folder) not in map(str, config.watch):
+                config.watch.append(str(folder))
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -62,19 +87,60 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             files.append(File.generated(config, page.path, content=page.markdown))
         for path, data in self.site.data_files.items():
             files.append(File.generated(config, path, content=data))
+        for asset in sorted(p for p in ASSETS_DIR.rglob("*") if p.is_file()):
+            uri = asset.relative_to(ASSETS_DIR).as_posix()
+            if files.get_file_from_path(uri) is None:  # a digest's docs/ may replace an asset
+                files.append(File.generated(config, uri, abs_src_path=str(asset)))
         return files
 
+    def on_shutdown(self) -> None:
+        self.prebuilt = None  # handed-over pages belong to one build only
 
-def load_mkdocs_config(config_file: Path, content_dir: Path, site_dir: Path, strict: bool):
-    """The project's MkDocs configuration, pointed at ``content_dir`` and ``site_dir``."""
+
+def _plugins_with_digest_options(config_file: Path, options: dict[str, str]) -> list:
+    """The config file's plugins list with ``options`` set on the digest plugin.
+
+    Raises InputError naming the file if the plugin is not there: without it MkDocs would
+    build an empty site from docs_dir.
+    """
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(config_file, "rb") as fd:
+        raw = yaml_load(fd)
+    plugins = raw.get("plugins", [])
+    entries = list(plugins.items()) if isinstance(plugins, dict) else [
+        next(iter(p.items())) if isinstance(p, dict) else (p, None) for p in plugins
+    ]
+    if "digest" not in [name for name, _ in entries]:
+        raise InputError(f"{config_file}: the 'digest' plugin is not listed under plugins (add `- digest` there)")
+    return [
+        {name: {**(settings or {}), **options}} if name == "digest" else ({name: settings} if settings is not None else name)
+        for name, settings in entries
+    ]
+
+
+def load_mkdocs_config(
+    config_file: Path | None, content_dir: Path, site_dir: Path, cache_dir: Path, strict: bool, docs_dir: Path | None = None
+):
+    """The MkDocs configuration, pointed at ``content_dir`` and ``site_dir`` before validation.
+
+    Without a config file the packaged default is used; its docs_dir is then ``docs_dir`` or
+    the packaged assets folder, since MkDocs needs one that exists.
+    """
     from mkdocs.config import load_config
 
-    config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=strict)
-    plugin = config.plugins.get("digest")
-    if plugin is None:
-        raise ValueError(f"{config_file}: the 'digest' plugin is not listed under plugins")
-    plugin.config.content = str(content_dir.resolve())
-    return config, plugin
+    if config_file is None:
+        config_file = PACKAGED_CONFIG
+        docs_dir = docs_dir if docs_dir and docs_dir.is_dir() else ASSETS_DIR
+    options = {"content": str(content_dir.resolve()), "cache_dir": str(cache_dir.resolve())}
+    config = load_config(
+        config_file=str(config_file),
+        site_dir=str(site_dir),
+        strict=strict,
+        docs_dir=str(docs_dir.resolve()) if docs_dir else None,
+        plugins=_plugins_with_digest_options(config_file, options),
+    )
+    return config, config.plugins["digest"]
 
 
 def build_with_mkdocs(config, plugin: DigestPlugin, site: RenderedSite) -> None:
@@ -82,4 +148,8 @@ def build_with_mkdocs(config, plugin: DigestPlugin, site: RenderedSite) -> None:
     from mkdocs.commands.build import build
 
     plugin.prebuilt = site
-    build(config)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()

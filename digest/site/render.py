@@ -94,12 +94,14 @@ def _front_matter(title: str, **extra: object) -> str:
 class Renderer:
     """Holds the template environment and the digest's lookups while pages are rendered."""
 
-    def __init__(self, digest: LinkedDigest, templates_dir: Path = TEMPLATES_DIR):
+    def __init__(self, digest: LinkedDigest, template_overrides: tuple[Path, ...] = ()):
         self.digest = digest
         self.by_id = {a.id: a for a in digest.articles}
         self.unprofiled_names = {a.outlet_id: a.outlet_name for a in digest.articles if a.outlet_id}
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            # A digest's own templates/ folder comes first, so a template there replaces the
+            # packaged one of the same name and everything else keeps working.
+            loader=jinja2.FileSystemLoader([*map(str, template_overrides), str(TEMPLATES_DIR)]),
             autoescape=False,  # output is Markdown; _finalize makes every value inert instead
             finalize=_finalize,
             undefined=jinja2.StrictUndefined,
@@ -286,8 +288,10 @@ def _figures_compared(articles: list[EnrichedArticle]) -> list[tuple[str, list[t
     return compared
 
 
-def render_site(digest: LinkedDigest, page_url: Callable[[str], str] = directory_url) -> RenderedSite:
-    renderer = Renderer(digest)
+def render_site(
+    digest: LinkedDigest, page_url: Callable[[str], str] = directory_url, template_overrides: tuple[Path, ...] = ()
+) -> RenderedSite:
+    renderer = Renderer(digest, template_overrides)
     ordered = newest_first(digest.articles)
     pages: list[Page] = []
 
