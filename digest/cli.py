@@ -94,6 +94,22 @@ def check(content_dir: Path, strict: bool, cache_dir: Path) -> None:
 
 
 @main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def new(directory: Path) -> None:
+    """Start a new digest in DIRECTORY: configuration, content/, schemas, workflows, README."""
+    from importlib.metadata import version
+
+    from digest.scaffold import scaffold
+
+    result = scaffold(directory, version("digest"))
+    for path in result.written:
+        click.echo(f"Wrote {path}")
+    for path in result.kept:
+        click.echo(f"Kept {path} (already there; not overwritten)", err=True)
+    click.echo(f"Next: cd {directory} && digest add URL, then digest build (README.md says more).")
+
+
+@main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), show_default=True, help="Where the JSON Schema files go.")
 def schemas(out_dir: Path) -> None:
     """Write the JSON Schema of sidecars, outlets.yml and digest.yml, for editors' YAML support."""

@@ -17,7 +17,7 @@ import markdown
 import yaml
 
 INJECTION_DIR = Path(__file__).resolve().parent / "injection"
-MKDOCS_YML = Path(__file__).resolve().parent.parent / "mkdocs.yml"
+MKDOCS_YML = Path(__file__).resolve().parent.parent / "digest" / "site" / "mkdocs.yml"
 
 LIVE_ELEMENTS = {
     "script", "iframe", "frame", "frameset", "object", "embed", "applet", "style", "link", "meta",

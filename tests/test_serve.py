@@ -7,11 +7,12 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 import urllib.request
 
 import pytest
 
-from conftest import REPO, SAMPLE_CONTENT
+from conftest import SAMPLE_CONTENT
 
 
 def _free_port() -> int:
@@ -40,14 +41,10 @@ def _wait_for(url: str, text: str, seconds: float) -> bool:
 
 @pytest.fixture
 def served(tmp_path):
-    """A copy of the sample served by `mkdocs serve` with the project's configuration."""
+    """A copy of the sample in a digest made by `digest new`, served by `mkdocs serve`."""
+    subprocess.run([str(Path(sys.executable).with_name("digest")), "new", str(tmp_path)], check=True, capture_output=True)
     content = tmp_path / "content"
-    shutil.copytree(SAMPLE_CONTENT, content)
-    config = (REPO / "mkdocs.yml").read_text()
-    config = config.replace("docs_dir: digest/site/templates/assets", f"docs_dir: {REPO / 'digest' / 'site' / 'templates' / 'assets'}")
-    config = config.replace("  - digest/site/templates\n", f"  - {REPO / 'digest' / 'site' / 'templates'}\n").replace("  - content\n", f"  - {content}\n")
-    config = config.replace("content: content", f"content: {content}").replace("cache_dir: .digest-cache", f"cache_dir: {tmp_path / 'cache'}")
-    (tmp_path / "mkdocs.yml").write_text(config)
+    shutil.copytree(SAMPLE_CONTENT, content, dirs_exist_ok=True)
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", str(tmp_path / "mkdocs.yml")],
