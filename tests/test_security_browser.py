@@ -19,6 +19,8 @@ import pytest
 
 from conftest_security import hostile_and_clean_sites
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SEARCH_TERMS = ("hidden", "click", "footnote", "admonition")

@@ -1,8 +1,8 @@
 """Nothing lost: the site is swapped in whole or not at all, builds take turns, content/ is untouched.
 
-The kill test runs the real `digest build` on a few hundred generated captures and kills it
-with SIGKILL at moments spread over a whole build, so some land while MkDocs writes and some
-near the swap; after each, the previous site must be exactly as it was.
+The kill test runs the real `digest build` and kills it with SIGKILL at each stage of the
+publish sequence: the build pauses there (DIGEST_PAUSE_AT) and says so through a file, so the
+kill lands exactly there however loaded the machine is. After each, the site must be whole.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -21,12 +20,12 @@ import pytest
 
 from conftest_security import PROSE
 from digest.errors import InputError
-from digest.site.publish import SITE_MARKER, publish
+from digest.site.publish import PAUSE_AT_ENV, SITE_MARKER, STAGES, publish
 
 REPO = Path(__file__).resolve().parent.parent
 DIGEST = Path(sys.executable).with_name("digest")
-CAPTURES_FOR_KILL_TEST = 200
-KILLS = 6
+CAPTURES_FOR_CONCURRENCY_TEST = 200
+STAGE_TIMEOUT_SECONDS = 300
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -115,6 +114,7 @@ def _slow_build(site: str, log: str, name: str) -> None:
     publish(Path(site), build_into)
 
 
+@pytest.mark.slow
 def test_builds_at_the_same_time_take_turns(tmp_path):
     log = tmp_path / "log"
     context = multiprocessing.get_context("fork")
@@ -131,45 +131,79 @@ def test_builds_at_the_same_time_take_turns(tmp_path):
 
 
 # -- the real command ---------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def big_content(tmp_path_factory) -> Path:
-    content = tmp_path_factory.mktemp("big") / "content"
+def generated_content(root: Path, captures: int) -> Path:
+    content = root / "content"
     (content / "articles").mkdir(parents=True)
-    for n in range(CAPTURES_FOR_KILL_TEST):
+    for n in range(captures):
         body = "\n\n".join(f"{PROSE} Report {n}, part {p}." for p in range(8))
         (content / "articles" / f"report-{n:04d}.txt").write_text(f"Report number {n}\n\n{body}\n", encoding="utf-8")
     return content
+
+
+@pytest.fixture(scope="module")
+def big_content(tmp_path_factory) -> Path:
+    return generated_content(tmp_path_factory.mktemp("big"), CAPTURES_FOR_CONCURRENCY_TEST)
 
 
 def build_command(content: Path, site: Path, cache: Path) -> list[str]:
     return [str(DIGEST), "build", "--content", str(content), "--site-dir", str(site), "--cache-dir", str(cache)]
 
 
-def test_a_build_killed_at_any_moment_leaves_the_previous_site_whole(big_content, tmp_path):
-    site, cache = tmp_path / "site", tmp_path / "cache"
-    command = build_command(big_content, site, cache)
-    subprocess.run(command, check=True, capture_output=True, cwd=tmp_path)
-    started = time.monotonic()
-    subprocess.run(command, check=True, capture_output=True, cwd=tmp_path)
-    duration = time.monotonic() - started
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory):
+    """A small digest built once; the kill tests check that it survives each kill whole."""
+    root = tmp_path_factory.mktemp("kill")
+    command = build_command(generated_content(root, 20), root / "site", root / "cache")
+    subprocess.run(command, check=True, capture_output=True, cwd=root)
+    return root, command
+
+
+def kill_at(stage: str, command: list[str], root: Path) -> None:
+    """Start a build, wait until it pauses at ``stage``, and SIGKILL it there."""
+    ready = root / f"ready-{stage}"
+    ready.unlink(missing_ok=True)
+    build = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=root,
+        env={**os.environ, PAUSE_AT_ENV: f"{stage}:{ready}"},
+    )
+    deadline = time.monotonic() + STAGE_TIMEOUT_SECONDS
+    while not ready.exists():
+        if build.poll() is not None:
+            pytest.fail(f"the build ended before reaching {stage}: {build.stderr.read().decode()}")
+        assert time.monotonic() < deadline, f"the build did not reach {stage}"
+        time.sleep(0.05)
+    build.send_signal(signal.SIGKILL)
+    assert build.wait() == -signal.SIGKILL
+    build.stderr.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", STAGES)
+def test_a_build_killed_at_any_stage_leaves_a_whole_site(built_site, stage):
+    root, command = built_site
+    site = root / "site"
     before = snapshot(site)
     assert "index.html" in before and SITE_MARKER in before
 
-    moments = sorted(random.Random(6).uniform(0.05, duration) for _ in range(KILLS - 1)) + [duration * 0.97]
-    killed = 0
-    for moment in moments:
-        build = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
-        time.sleep(moment)
-        build.send_signal(signal.SIGKILL)
-        killed += build.wait() == -signal.SIGKILL
-        assert snapshot(site) == before, f"killed after {moment:.2f}s of {duration:.2f}s"
-    assert killed >= KILLS // 2, "the builds finished before they could be killed"
+    kill_at(stage, command, root)
+    assert snapshot(site) == before  # the same content, so the previous and the new site are alike
 
-    subprocess.run(command, check=True, capture_output=True, cwd=tmp_path)
+    subprocess.run(command, check=True, capture_output=True, cwd=root)
     assert snapshot(site) == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.") and p.is_dir()]
+    assert not [p for p in root.iterdir() if p.name.startswith(".site.") and p.is_dir()]
 
 
+def test_a_build_passes_every_stage_the_kill_test_names_in_order(tmp_path, monkeypatch):
+    ready = tmp_path / "ready"
+    reached = []
+    monkeypatch.setattr("digest.site.publish.signal.pause", lambda: reached.append(ready.read_text()))
+    for stage in STAGES:
+        monkeypatch.setenv(PAUSE_AT_ENV, f"{stage}:{ready}")
+        publish(tmp_path / "site", lambda folder: write_site(folder, stage))
+    assert reached == list(STAGES)
+
+
+@pytest.mark.slow
 def test_two_builds_started_at_once_both_succeed_and_leave_a_whole_site(big_content, tmp_path):
     site = tmp_path / "site"
     builds = [
@@ -181,4 +215,4 @@ def test_two_builds_started_at_once_both_succeed_and_leave_a_whole_site(big_cont
         assert build.returncode == 0, err.decode()
     files = snapshot(site)
     assert "index.html" in files and SITE_MARKER in files
-    assert sum(1 for name in files if name.startswith("articles/report-")) == CAPTURES_FOR_KILL_TEST
+    assert sum(1 for name in files if name.startswith("articles/report-")) == CAPTURES_FOR_CONCURRENCY_TEST

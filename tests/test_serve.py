@@ -14,6 +14,8 @@ import pytest
 
 from conftest import SAMPLE_CONTENT
 
+pytestmark = pytest.mark.slow
+
 
 def _free_port() -> int:
     with socket.socket() as sock:

@@ -16,6 +16,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,17 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 LOCK_TIMEOUT_SECONDS = 3600
 SITE_MARKER = ".digest-site"
+# Fault injection for the kill test: "STAGE:FILE" makes a build write STAGE to FILE on reaching
+# that stage and wait there for a signal, so the test kills it exactly at each step.
+PAUSE_AT_ENV = "DIGEST_PAUSE_AT"
+STAGES = ("locked", "folder-made", "built", "marked", "swapped")
+
+
+def _stage(name: str) -> None:
+    wanted, _, ready_file = os.environ.get(PAUSE_AT_ENV, "").partition(":")
+    if wanted == name:
+        Path(ready_file).write_text(name)
+        signal.pause()
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -73,11 +85,15 @@ def publish(site_dir: Path, build_into: Callable[[Path], None]) -> None:
     with FileLock(str(lock_path(site_dir)), timeout=LOCK_TIMEOUT_SECONDS):
         for stale in _leftovers(site_dir):  # from builds that were killed; we hold the lock
             shutil.rmtree(stale, ignore_errors=True)
+        _stage("locked")
         new = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
         try:
+            _stage("folder-made")
             build_into(new)
+            _stage("built")
             (new / SITE_MARKER).write_text("Built by digest; the next build replaces this whole folder.\n")
             new.chmod(0o755)
+            _stage("marked")
             if not site_dir.exists():
                 os.rename(new, site_dir)
             elif _exchange(new, site_dir):
@@ -87,5 +103,6 @@ def publish(site_dir: Path, build_into: Callable[[Path], None]) -> None:
                 os.rename(site_dir, old)
                 os.rename(new, site_dir)
                 new = old
+            _stage("swapped")
         finally:
             shutil.rmtree(new, ignore_errors=True)
