@@ -121,6 +121,36 @@ def test_markdown_capture_is_taken_as_clean():
     assert article.paragraphs == tuple(PARAGRAPHS)
 
 
+def test_markdown_front_matter_is_yaml_and_the_body_comes_out_as_text():
+    markdown = (
+        "---\n"
+        'title: "Buses: the council decides"\n'
+        "date: 2021-03-03\n"
+        "author: >-\n  Jane Doe\n"
+        "url: https://example.org/news/buses\n"
+        "---\n\n"
+        f"{PARAGRAPHS[0]} See [the plan](https://example.org/plan) and *the map*.\n\n"
+        "- First new line to the hospital\n"
+        "- Second line, with `night` service\n\n"
+        "1. Fares stay the same\n"
+    )
+    article = normalize(capture(markdown, kind="md"))
+    assert (article.title, article.published, article.byline) == ("Buses: the council decides", "2021-03-03", "Jane Doe")
+    assert article.url == "https://example.org/news/buses"
+    assert article.paragraphs == (
+        f"{PARAGRAPHS[0]} See the plan and the map.",
+        "First new line to the hospital",
+        "Second line, with night service",
+        "Fares stay the same",
+    )
+
+
+def test_bad_markdown_front_matter_is_reported_at_its_line():
+    with pytest.raises(InputError, match="front matter: invalid YAML: YAML aliases") as raised:
+        normalize(capture("---\ntitle: ok\nauthor: *someone\n---\n\n" + PARAGRAPHS[0], kind="md"))
+    assert (raised.value.line, raised.value.column) == (3, 9)
+
+
 @pytest.mark.parametrize(("data", "message"), [(b"", "empty"), (b"GIF89a\x00\x01\x00", "binary"), (b"Home\nNews\n", "no article")])
 def test_unusable_captures_raise_input_error(data, message):
     with pytest.raises(InputError, match=message):
