@@ -54,7 +54,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def template_overrides(self, config) -> tuple[Path, ...]:
         """The digest's own templates/ folder, searched before the packaged templates."""
         folder = self._config_relative(config, self.config.templates)
-        return (folder,) if folder.is_dir() else ()
+        return (folder,) if folder.is_dir() and folder != TEMPLATES_DIR else ()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook also keeps one plugin instance across `mkdocs serve` rebuilds.
@@ -129,9 +129,11 @@ def load_mkdocs_config(
     """
     from mkdocs.config import load_config
 
-    if config_file is None:
-        config_file = PACKAGED_CONFIG
+    config_file = config_file or PACKAGED_CONFIG
+    if config_file.resolve() == PACKAGED_CONFIG:  # its docs_dir would point into the package
         docs_dir = docs_dir if docs_dir and docs_dir.is_dir() else ASSETS_DIR
+    else:
+        docs_dir = None
     options = {"content": str(content_dir.resolve()), "cache_dir": str(cache_dir.resolve())}
     config = load_config(
         config_file=str(config_file),
