@@ -47,6 +47,21 @@ def page_to_html(page_markdown: str) -> str:
     return markdown.markdown(body, extensions=site_markdown_extensions())
 
 
+_MARKDOWN_HEADING = re.compile(r"^#{1,6} .*$", re.MULTILINE)
+_HTML_HEADING = re.compile(r"<h[1-6] id=\"[^\"]*\">[^<]*</h[1-6]>")
+
+
+def set_aside_by_markdown(page_markdown: str) -> bool:
+    """Whether the site's Markdown engine passes every part of the page but its headings as is.
+
+    That is the rendering path's promise: content reaches Markdown only inside raw HTML blocks,
+    so Markdown, its extensions and its link pattern never rewrite a byte of it.
+    """
+    body = page_markdown.split("\n---\n", 1)[1] if page_markdown.startswith("---\n") else page_markdown
+    html = page_to_html(page_markdown)
+    return _HTML_HEADING.sub("", html).split() == _MARKDOWN_HEADING.sub("", body).split()
+
+
 def live_markup(html: str, allowed_elements: frozenset[str] = frozenset()) -> list[str]:
     """Everything in ``html`` that could act: live elements, event handlers, unsafe URLs."""
     if not html.strip():
