@@ -8,6 +8,7 @@ run, load, redirect or restyle (elements, attributes and URL schemes).
 from __future__ import annotations
 
 import re
+import unicodedata
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,11 @@ LIVE_ELEMENTS = {
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "xlink:href", "srcdoc", "srcset"}
 SAFE_URL = re.compile(r"^(https?://|[#./a-z0-9_-])", re.IGNORECASE)
 UNSAFE_SCHEME = re.compile(r"^\s*(javascript|data|vbscript|file):", re.IGNORECASE)
+
+
+def invisible_controls(text: str) -> set[str]:
+    """Characters that reorder or hide text: bidi controls and marks, controls, invisible format characters."""
+    return {ch for ch in text if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200c\u200d"}
 
 
 def load_vectors() -> list[str]:

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from conftest_security import front_matter, live_markup, load_vectors, page_to_html, set_aside_by_markdown, visible_text
+from conftest_security import invisible_controls, front_matter, live_markup, load_vectors, page_to_html, set_aside_by_markdown, visible_text
 from digest.site.escaping import editor_markdown, safe_url, shown_text
 from digest.extract.normalize import normalize
 from digest.records import Capture, EnrichedArticle, Entity, EntityMention, LinkedDigest, Outlet, RelatedLink, Source, Story
@@ -123,6 +125,21 @@ def test_editors_raw_html_and_comments_show_as_text():
     html = page_to_html(str(editor_markdown("<b onclick=x>bold</b> <!-- note --> <script>x()</script>")))
     assert live_markup(html) == []
     assert "<b onclick=x>bold</b> <!-- note --> <script>x()</script>" in visible_text(html)
+
+
+INVISIBLES = st.sampled_from(["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
+                              "\u200e", "\u200f", "\u061c", "\u200b", "\u2060", "\ufeff", "\u00ad", "\x1b", "\x00"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(INVISIBLES, st.text(alphabet="Abc <>&", max_size=3)), min_size=1, max_size=12).map("".join))
+def test_no_title_or_heading_holds_a_bidirectional_or_invisible_control(title):
+    site = render_site(hostile_digest(title))
+    assert not invisible_controls(site.title)
+    for page in site.pages:
+        assert not invisible_controls(front_matter(page.markdown)["title"]), page.path
+        for heading in lxml.html.fromstring(f"<div>{page_to_html(page.markdown)}</div>").iter("h1", "h2", "h3", "h4", "h5", "h6"):
+            assert not invisible_controls(heading.text_content()), (page.path, heading.text_content())
 
 
 def test_bidirectional_overrides_are_removed_but_joiners_kept():

@@ -27,6 +27,9 @@ _SAFE_SCHEMES = ("http", "https")
 # scripts and emoji need them.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+# Titles and headings also lose every other invisible format character (marks, zero-width spaces,
+# invisible operators) but the joiners that Persian, Indic scripts and emoji need.
+_JOINERS = frozenset("\u200c\u200d")
 _BREAKS = str.maketrans("\t\n\r\v\f\x85\u2028\u2029", " " * 8)
 _NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]")
 
@@ -41,6 +44,12 @@ def shown_text(text: object) -> str:
     HTML folds white space anyway; a line break kept in a value could end a raw HTML block.
     """
     return "".join(filter(_shown, str(text).translate(_BREAKS)))
+
+
+def heading_text(text: object) -> str:
+    """Text for a title or a heading: one line, nothing invisible that could reorder or hide it."""
+    shown = (ch for ch in shown_text(text) if ch in _JOINERS or unicodedata.category(ch) != "Cf")
+    return " ".join("".join(shown).split())
 
 
 def text_node(text: object) -> Markup:

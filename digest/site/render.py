@@ -21,7 +21,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from digest.site.escaping import attribute_value, editor_markdown, safe_url, shown_text, text_node
+from digest.site.escaping import attribute_value, editor_markdown, heading_text, safe_url, shown_text, text_node
 from digest.figures import counted_thing, sentence_around
 from digest.paths import safe_name
 from digest.records import EnrichedArticle, EntityMention, Figure, LinkedDigest, Page, RenderedSite, Story
@@ -92,7 +92,7 @@ def relative_url(from_url: str, to_url: str) -> str:
 
 def plain_title(title: str) -> str:
     """A title the theme may print raw into <title>, the header and attributes."""
-    return " ".join(shown_text(title).split()).translate(_TITLE_LOOKALIKES)[:200]
+    return heading_text(title).translate(_TITLE_LOOKALIKES)[:200]
 
 
 def heading_date(day: str) -> str:
@@ -131,7 +131,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(markdown=editor_markdown, rating_label=self.rating_label, heading_date=heading_date)
+        self.env.filters.update(markdown=editor_markdown, heading=heading_text, rating_label=self.rating_label, heading_date=heading_date)
         self.env.globals.update(
             link=self.link,
             external_link=self.external_link,
