@@ -87,7 +87,8 @@ def test_no_title_header_or_heading_holds_a_bidirectional_or_invisible_control(s
         shown = [*root.iter("title", "h1", "h2", "h3", "h4", "h5", "h6"), *root.find_class("md-header__topic"),
                  *root.find_class("md-nav__link")]
         for element in shown:
-            assert not invisible_controls(element.text_content()), f"{path}: <{element.tag}> {element.text_content()!r}"
+            text = " ".join(element.text_content().split())  # the theme's own indentation
+            assert not invisible_controls(text), f"{path}: <{element.tag}> {text!r}"
 
 
 def test_captured_text_shows_as_written_in_the_site(sites):
