@@ -30,3 +30,4 @@ bench: $(BIN)/.bench-installed
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/related.py
 	$(BIN)/python bench/linking_scale.py
+	$(BIN)/python bench/render_cost.py

@@ -21,11 +21,15 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "
 _UNSAFE = re.compile(r"[^a-z0-9]+")
 
 
-def safe_name(name: str) -> str:
-    """A file-name segment for ``name``: [a-z0-9-], 1 to 80 characters, never reserved."""
+def safe_name(name: str, reserved: re.Pattern[str] | None = None) -> str:
+    """A file-name segment for ``name``: [a-z0-9-], 1 to 80 characters, never reserved.
+
+    ``reserved`` matches further names the caller keeps for itself (generated index pages).
+    """
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     cleaned = _UNSAFE.sub("-", ascii_name.lower()).strip("-")[:MAX_NAME_LENGTH].strip("-")
-    if cleaned and cleaned == name and cleaned not in _WINDOWS_RESERVED:
+    taken = cleaned in _WINDOWS_RESERVED or bool(reserved and reserved.fullmatch(cleaned))
+    if cleaned and cleaned == name and not taken:
         return cleaned
     digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:_HASH_LENGTH]
     stem = cleaned[: MAX_NAME_LENGTH - _HASH_LENGTH - 2].strip("-") or "item"

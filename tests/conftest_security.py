@@ -8,6 +8,7 @@ run, load, redirect or restyle (elements, attributes and URL schemes).
 from __future__ import annotations
 
 import re
+import unicodedata
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +30,11 @@ SAFE_URL = re.compile(r"^(https?://|[#./a-z0-9_-])", re.IGNORECASE)
 UNSAFE_SCHEME = re.compile(r"^\s*(javascript|data|vbscript|file):", re.IGNORECASE)
 
 
+def invisible_controls(text: str) -> set[str]:
+    """Characters that reorder or hide text: bidi controls and marks, controls, invisible format characters."""
+    return {ch for ch in text if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200c\u200d"}
+
+
 def load_vectors() -> list[str]:
     """The injection corpus: one vector per record, records separated by a line '%%'."""
     text = (INJECTION_DIR / "vectors.txt").read_text(encoding="utf-8")
@@ -45,6 +51,21 @@ def page_to_html(page_markdown: str) -> str:
     """A generated page (front matter and Markdown) as the site's Markdown engine makes it HTML."""
     body = page_markdown.split("\n---\n", 1)[1] if page_markdown.startswith("---\n") else page_markdown
     return markdown.markdown(body, extensions=site_markdown_extensions())
+
+
+_MARKDOWN_HEADING = re.compile(r"^#{1,6} .*$", re.MULTILINE)
+_HTML_HEADING = re.compile(r"<h[1-6] id=\"[^\"]*\">[^<]*</h[1-6]>")
+
+
+def set_aside_by_markdown(page_markdown: str) -> bool:
+    """Whether the site's Markdown engine passes every part of the page but its headings as is.
+
+    That is the rendering path's promise: content reaches Markdown only inside raw HTML blocks,
+    so Markdown, its extensions and its link pattern never rewrite a byte of it.
+    """
+    body = page_markdown.split("\n---\n", 1)[1] if page_markdown.startswith("---\n") else page_markdown
+    html = page_to_html(page_markdown)
+    return _HTML_HEADING.sub("", html).split() == _MARKDOWN_HEADING.sub("", body).split()
 
 
 def live_markup(html: str, allowed_elements: frozenset[str] = frozenset()) -> list[str]:

@@ -1,9 +1,11 @@
 """Story, entity and timeline pages rendered from a made-up digest, hostile text included."""
 
+import lxml.html
+
+from conftest_security import live_markup, page_to_html
 from digest.records import (
     Entity, EnrichedArticle, EntityMention, Figure, LinkedDigest, Outlet, RelatedLink, Story,
 )
-from digest.site.escaping import inert
 from digest.site.render import render_site
 
 HOSTILE = "<script>alert(1)</script> [x](javascript:alert(1)) {{ 7*7 }}"
@@ -37,41 +39,52 @@ def pages():
     return {page.path: page.markdown for page in site.pages}, site.nav
 
 
+def html_of(page_markdown: str):
+    return lxml.html.fromstring(f"<div>{page_to_html(page_markdown)}</div>")
+
+
+def row_texts(table) -> list[list[str]]:
+    return [[" ".join(cell.text_content().split()) for cell in row.iter("td", "th")] for row in table.iter("tr")]
+
+
 def test_story_page_sets_coverage_and_figures_side_by_side():
     by_path, _ = pages()
     assert "stories/c.md" not in by_path  # a story of one article is no page
-    story = by_path["stories/a.md"]
-    assert "| Outlet | Date | Headline | Editor's summary | Figures reported |" in story
-    rows = [line for line in story.splitlines() if line.startswith("| [RT]") or line.startswith("| [TASS]")]
-    assert len(rows) == 2 and "Low reliability" in rows[0] and "Not yet assessed" in rows[1]
-    assert "<strong>" in rows[0]  # the editor's Markdown, on one table line
-    assert inert("30,000") + " militant" in story and inert("6,956") + " sorties" in story
-    compared = story.split("## Figures compared")[1]
-    assert inert("32,000") + " militants" in compared and inert("30,000") in compared and inert("6,956") not in compared
+    coverage, compared = html_of(by_path["stories/a.md"]).iter("table")
+    header, *rows = row_texts(coverage)
+    assert header == ["Outlet", "Date", "Headline", "Editor's summary", "Figures reported"]
+    assert len(rows) == 2 and rows[0][0] == "RT Low reliability" and rows[1][0] == "TASS Not yet assessed"
+    assert list(coverage.iter("tr"))[1].find(".//strong").text == "32,000"  # the editor's Markdown, in its cell
+    assert "30,000 militant" in rows[1][4] and "6,956 sorties" in rows[1][4]
+    _, *compared_rows = row_texts(compared)
+    shown = " ".join(" ".join(row) for row in compared_rows)
+    assert "32,000 militants" in shown and "30,000" in shown and "6,956" not in shown
 
 
 def test_hostile_text_is_inert_on_every_coverage_page():
     by_path, _ = pages()
     for path in ("stories/a.md", "stories/index.md", "entities/hmeymim.md", "timeline.md"):
-        body = by_path[path].split("---\n\n", 1)[1]  # after the front matter, whose title is made plain
-        assert "<script>" not in body and "](javascript:" not in body and "{{" not in body, path
+        html = page_to_html(by_path[path])
+        assert live_markup(html) == [], path
+        assert HOSTILE in " ".join(html_of(by_path[path]).text_content().split()), path
 
 
 def test_entity_page_lists_coverage_and_the_article_links_its_first_mention():
     by_path, _ = pages()
-    entity = by_path["entities/hmeymim.md"]
-    assert "../articles/a.md" in entity and "../articles/b.md" in entity
-    assert "Khmeimim" in entity
-    assert "[Khmeimim](../entities/hmeymim.md)" in by_path["articles/a.md"]
+    entity = html_of(by_path["entities/hmeymim.md"])
+    assert {"../../articles/a/", "../../articles/b/"} <= {a.get("href") for a in entity.iter("a")}
+    assert "Khmeimim" in entity.text_content()
+    article = html_of(by_path["articles/a.md"])
+    assert [(a.text, a.get("href")) for a in article.find_class("article-text")[0].iter("a")] == [("Khmeimim", "../../entities/hmeymim/")]
     assert "Part of the story" in by_path["articles/a.md"] and "Part of the story" not in by_path["articles/c.md"]
 
 
 def test_timeline_and_indexes_are_in_the_nav_and_articles_are_not():
     by_path, nav = pages()
     timeline = by_path["timeline.md"]
-    days = [inert(day) for day in ("2017-12-12", "2017-12-11", "2016-01-01")]
+    days = ["## " + day for day in ("2017-12-12", "2017-12-11", "2016-01-01")]
     assert timeline.index(days[0]) < timeline.index(days[1]) < timeline.index(days[2])
-    assert "**Story:**" in timeline.split("## " + days[1])[1].split("##")[0]
+    assert "<strong>Story:</strong>" in timeline.split(days[1])[1].split("##")[0]
     paths = [path for _, path in nav]
     assert {"stories/index.md", "timeline.md", "entities/index.md"} <= set(paths)
     assert not any(path.startswith(("articles/a", "stories/a", "entities/h")) for path in paths)

@@ -1,7 +1,9 @@
 import json
 
+import lxml.html
 import yaml
 
+from conftest_security import live_markup, page_to_html, set_aside_by_markdown, visible_text
 from digest.records import EnrichedArticle, LinkedDigest, Outlet, RelatedLink, Source, Story
 from digest.site.render import ARTICLES_PER_INDEX_PAGE, article_page, render_site
 
@@ -30,10 +32,12 @@ def test_article_page_carries_summary_outlet_note_and_related_reasons():
     b = _article("b", outlet_id="other", outlet_name="other.example")
     site = render_site(_digest([a, b], {"wire": WIRE}, {"a": (RelatedLink("b", "Same story in other.example"),)}))
     page = {p.path: p for p in site.pages}[article_page("a")].markdown
-    assert "<em>editor&#39;s</em>" in page
-    assert "<strong>sources</strong>" in page  # the outlet's reliability note, rendered
-    assert "Mostly reliable" in page
-    assert "[B](b.md)" in page and "Same story in other&#46;example" in page
+    html = lxml.html.fromstring(page_to_html(page))
+    assert [e.text for e in html.iter("em")] == ["editor's"]
+    assert [e.text for e in html.iter("strong")] == ["sources"]  # the outlet's reliability note, rendered
+    assert "Mostly reliable" in html.text_content()
+    assert ("B", "../b/") in {(a.text, a.get("href")) for a in html.iter("a")}
+    assert html.find_class("related-reason")[0].text == "Same story in other.example"
     other = {p.path: p for p in site.pages}[article_page("b")].markdown
     assert "has not been assessed yet" in other
 
@@ -46,7 +50,7 @@ def test_articles_are_listed_on_index_pages_never_in_the_nav():
     paths = {p.path for p in site.pages}
     assert {"articles/index.md", "articles/page-2.md"} <= paths
     first_index = {p.path: p for p in site.pages}["articles/index.md"].markdown
-    assert first_index.index("2020&#45;01&#45;28") < first_index.index("2020&#45;01&#45;01")
+    assert first_index.index("2020-01-28") < first_index.index("2020-01-01")
 
 
 def test_articles_json_has_the_documented_fields():
@@ -62,9 +66,13 @@ def test_captured_text_is_inert_in_every_page():
     hostile = '<script>alert(1)</script> [x](javascript:alert(1)) {{ 7*7 }} --8<-- "/etc/passwd"'
     a = _article("a", title=hostile, paragraphs=(hostile,), byline=hostile, outlet_id="evil", outlet_name=hostile, tags=(hostile,))
     site = render_site(_digest([a]))
+    assert hostile in visible_text(page_to_html({p.path: p for p in site.pages}[article_page("a")].markdown))
     for page in site.pages:
         _, front_matter, body = page.markdown.split("---\n", 2)
-        assert "<script" not in body and "javascript:" not in body and "{{" not in body and "--8<--" not in body
+        assert "<script" not in body and 'href="javascript:' not in body
+        assert set_aside_by_markdown(page.markdown), page.path
+        html = page_to_html(page.markdown)
+        assert "<script" not in html and 'href="javascript:' not in html and live_markup(html) == []
         shown_title = yaml.safe_load(front_matter)["title"]
         assert not set(shown_title) & set("<>&{}")
 
@@ -87,4 +95,6 @@ def test_first_entity_mention_is_linked_without_changing_the_spacing_around_it()
     digest = _digest([a])
     digest.entities.update({"russia": Entity("russia", "Russia", "place"), "sana": Entity("sana", "SANA", "organisation")})
     page = {p.path: p for p in render_site(digest).pages}[article_page("a")].markdown
-    assert "Troops of [Russia](../entities/russia.md)&#39;s army met [SANA](../entities/sana.md)&#44; then Russia again&#46;" in page
+    text = lxml.html.fromstring(page_to_html(page)).find_class("article-text")[0]
+    assert " ".join(text.text_content().split()) == paragraph
+    assert [(a.text, a.get("href")) for a in text.iter("a")] == [("Russia", "../../entities/russia/"), ("SANA", "../../entities/sana/")]

@@ -14,7 +14,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest_security import hostile_and_clean_sites, live_markup, load_vectors
+from conftest_security import hostile_and_clean_sites, invisible_controls, live_markup, load_vectors
 
 RELATIVE_PATH = re.compile(r"(\.\./)+|\"\.\.?\"")
 FORBIDDEN_ANYWHERE = {"iframe", "frame", "object", "embed", "applet", "base", "portal"}
@@ -77,6 +77,18 @@ def test_titles_are_plain_text_in_the_head_and_the_header(sites):
         assert len(titles) == 1 and not set("<>") & set(titles[0].text_content()), path
         for header in root.find_class("md-header__topic"):
             assert list(header.iter("script")) == [], path
+
+
+def test_no_title_header_or_heading_holds_a_bidirectional_or_invisible_control(sites):
+    hostile, _ = sites
+    assert any("Right" in p.read_text(encoding="utf-8") for p in pages(hostile / "articles"))  # the vector was built
+    for path in pages(hostile):
+        root = lxml.html.parse(str(path)).getroot()
+        shown = [*root.iter("title", "h1", "h2", "h3", "h4", "h5", "h6"), *root.find_class("md-header__topic"),
+                 *root.find_class("md-nav__link")]
+        for element in shown:
+            text = " ".join(element.text_content().split())  # the theme's own indentation
+            assert not invisible_controls(text), f"{path}: <{element.tag}> {text!r}"
 
 
 def test_captured_text_shows_as_written_in_the_site(sites):

@@ -1,41 +1,65 @@
-"""Making hostile text inert in generated Markdown, and rendering editors' Markdown safely.
+"""How a value from content reaches a page: as an escaped text node or a fully encoded attribute.
 
-Captured text reaches pages that a Markdown engine, its extensions and a browser will read.
-Escaping only HTML is not enough there: `[x](javascript:...)`, `!!! note`, `--8<-- "file"`
-and `{{ ... }}` are all plain ASCII punctuation. So every ASCII punctuation character in
-untrusted text becomes a numeric character reference: a browser shows it as written, and no
-Markdown rule, extension or template engine can match it.
+Generated pages are Markdown for the site engine, but everything in them that comes from
+content sits inside block-level HTML (``html_block``) that Python-Markdown sets aside and never
+parses again. Inside those blocks a value is either text, HTML-escaped by markupsafe, or an
+attribute value in which every character but letters and digits is a numeric character
+reference, so that no HTML, Markdown or Markdown-extension syntax survives even if a block were
+ever read as inline text. Escaping once per paragraph costs the engine nothing: it only scans a
+raw block for its closing tag.
 
 Editors' summaries and notes are Markdown on purpose. They go through markdown-it with raw
-HTML off, images off and only http(s) links allowed, and their text is made inert the same way.
+HTML off, images off and only http(s) links allowed, and their HTML becomes one raw block too.
 """
 
 from __future__ import annotations
 
-import string
+import re
 import unicodedata
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-_ENTITIES = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
 _SAFE_SCHEMES = ("http", "https")
 # Bidirectional embeddings, overrides and isolates can make text read other than it is stored
 # (a link text that shows reversed). Joiners and other format characters stay: Persian, Indic
 # scripts and emoji need them.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+# Titles and headings also lose every other invisible format character (marks, zero-width spaces,
+# invisible operators) but the joiners that Persian, Indic scripts and emoji need.
+_JOINERS = frozenset("\u200c\u200d")
+_BREAKS = str.maketrans("\t\n\r\v\f\x85\u2028\u2029", " " * 8)
+_NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]")
 
 
 def _shown(ch: str) -> bool:
     return ch not in _BIDI_CONTROLS and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
 
 
-def inert(text: object) -> Markup:
-    """Text that shows as written in Markdown and HTML alike; white space folded to one line."""
-    folded = " ".join(str(text).split())
-    return Markup("".join(filter(_shown, folded)).translate(_ENTITIES))
+def shown_text(text: object) -> str:
+    """The text a reader may see: line breaks become spaces; bidi and control characters go.
+
+    HTML folds white space anyway; a line break kept in a value could end a raw HTML block.
+    """
+    return "".join(filter(_shown, str(text).translate(_BREAKS)))
+
+
+def heading_text(text: object) -> str:
+    """Text for a title or a heading: one line, nothing invisible that could reorder or hide it."""
+    shown = (ch for ch in shown_text(text) if ch in _JOINERS or unicodedata.category(ch) != "Cf")
+    return " ".join("".join(shown).split())
+
+
+def text_node(text: object) -> Markup:
+    """A value as an HTML text node: shown as written, never read as markup."""
+    return escape(shown_text(text))
+
+
+def attribute_value(value: str) -> Markup:
+    """A value for a double-quoted attribute: every character but letters and digits encoded."""
+    return Markup(_NOT_ALPHANUMERIC.sub(lambda m: f"&#{ord(m.group())};", shown_text(value)))
 
 
 def safe_url(url: str | None) -> str | None:
@@ -55,26 +79,14 @@ def safe_url(url: str | None) -> str | None:
 
 
 def _render_text(self, tokens, idx, options, env):
-    return str(inert_keep_spacing(tokens[idx].content))
-
-
-def _render_code_inline(self, tokens, idx, options, env):
-    return f"<code>{inert_keep_spacing(tokens[idx].content)}</code>"
-
-
-def _render_code_block(self, tokens, idx, options, env):
-    lines = tokens[idx].content.splitlines()
-    return "<pre><code>" + "<br>".join(str(inert_keep_spacing(line)) for line in lines) + "</code></pre>\n"
+    return str(escape("".join(filter(_shown, tokens[idx].content))))
 
 
 def _render_link_open(self, tokens, idx, options, env):
-    tokens[idx].attrSet("rel", "nofollow noopener noreferrer")
-    return self.renderToken(tokens, idx, options, env)
-
-
-def inert_keep_spacing(text: str) -> Markup:
-    """Like inert(), for text inside editors' Markdown, where spacing is the author's."""
-    return Markup("".join(filter(_shown, text)).translate(_ENTITIES))
+    token = tokens[idx]
+    attributes = {"href": token.attrGet("href") or "", "title": token.attrGet("title")}
+    encoded = "".join(f' {name}="{attribute_value(value)}"' for name, value in attributes.items() if value)
+    return f'<a{encoded} rel="nofollow noopener noreferrer">'
 
 
 def _markdown() -> MarkdownIt:
@@ -82,9 +94,6 @@ def _markdown() -> MarkdownIt:
     md.disable(["image", "html_block", "html_inline"])
     md.validateLink = lambda url: safe_url(url) is not None
     md.add_render_rule("text", _render_text)
-    md.add_render_rule("code_inline", _render_code_inline)
-    md.add_render_rule("code_block", _render_code_block)
-    md.add_render_rule("fence", _render_code_block)
     md.add_render_rule("link_open", _render_link_open)
     return md
 
@@ -93,12 +102,7 @@ _EDITOR_MARKDOWN = _markdown()
 
 
 def editor_markdown(text: str | None) -> Markup:
-    """Editors' Markdown as an HTML block that the site's Markdown engine passes through as is.
-
-    The block has no blank line inside, so the engine sees one raw HTML block.
-    """
+    """Editors' Markdown as one raw HTML block the site's Markdown engine passes through as is."""
     if not text:
         return Markup("")
-    html = _EDITOR_MARKDOWN.render(text)
-    lines = [line for line in html.splitlines() if line.strip()]
-    return Markup('<div class="editor-text">\n' + "\n".join(lines) + "\n</div>")
+    return Markup('<div class="editor-text">\n' + _EDITOR_MARKDOWN.render(text).strip("\n") + "\n</div>")

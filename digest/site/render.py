@@ -1,15 +1,18 @@
-"""Rendering a linked digest into Markdown pages and data files with Jinja2 templates.
+"""Rendering a linked digest into pages and data files with Jinja2 templates.
 
-The output is plain Markdown plus data, so any site engine that reads Markdown can publish it;
-the MkDocs adapter only hands these pages over. Every value a template prints goes through
-``inert`` unless it is already safe markup (editors' Markdown rendered by ``editor_markdown``,
-or links this module builds), so escaping is the default and cannot be forgotten.
+A page is Markdown for the site engine, but of a fixed shape: Markdown headings whose text is
+written in the templates (so that the engine's table of contents works), and between them
+block-level HTML that the engine sets aside. Every value from content is printed inside that
+HTML by Jinja with autoescape on, through ``text_node`` or ``attribute_value``
+(digest/site/escaping.py): one rendering path, and no value is ever text that a Markdown
+engine parses. Links between pages are computed here, for the engine's URL style.
 """
 
 from __future__ import annotations
 
 import json
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +21,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from digest.site.escaping import editor_markdown, inert, safe_url
+from digest.site.escaping import attribute_value, editor_markdown, heading_text, safe_url, shown_text, text_node
 from digest.figures import counted_thing, sentence_around
 from digest.paths import safe_name
 from digest.records import EnrichedArticle, EntityMention, Figure, LinkedDigest, Page, RenderedSite, Story
@@ -40,22 +43,31 @@ NOT_ASSESSED = "Not yet assessed"
 ENTITY_SECTIONS = {"person": "People", "place": "Places", "organisation": "Organisations", "event": "Events"}
 # Page titles reach the theme's <title> and header, which we do not control: keep them plain.
 _TITLE_LOOKALIKES = str.maketrans({"<": "‹", ">": "›", "&": "＆", '"': "”", "'": "’", "`": "ˋ", "{": "❴", "}": "❵"})
+# The names generated pages take inside a folder of content pages (articles/, outlets/, ...):
+# a content name like these gets another file name, so that it never replaces an index.
+_GENERATED_NAME = re.compile(r"index|page-[0-9]+")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def content_page(folder: str, name: str) -> str:
+    """The page of a named thing (article, outlet, story, entity) inside ``folder``."""
+    return f"{folder}/{safe_name(name, reserved=_GENERATED_NAME)}.md"
 
 
 def article_page(article_id: str) -> str:
-    return f"articles/{safe_name(article_id)}.md"
+    return content_page("articles", article_id)
 
 
 def outlet_page(outlet_id: str) -> str:
-    return f"outlets/{safe_name(outlet_id)}.md"
+    return content_page("outlets", outlet_id)
 
 
 def story_page(story_id: str) -> str:
-    return f"stories/{safe_name(story_id)}.md"
+    return content_page("stories", story_id)
 
 
 def entity_page(entity_id: str) -> str:
-    return f"entities/{safe_name(entity_id)}.md"
+    return content_page("entities", entity_id)
 
 
 def directory_url(page_path: str) -> str:
@@ -71,19 +83,29 @@ def file_url(page_path: str) -> str:
     return page_path.removesuffix(".md") + ".html"
 
 
-def relative_link(from_page: str, to_page: str) -> str:
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+def relative_url(from_url: str, to_url: str) -> str:
+    """The link from the page at ``from_url`` to ``to_url``, both relative to the site root."""
+    from_dir = from_url[:-1] if from_url.endswith("/") else posixpath.dirname(from_url)
+    link = posixpath.relpath(to_url.rstrip("/") or ".", from_dir or ".")
+    return link + "/" if to_url.endswith("/") or not to_url else link
+
+
+def plain_title(title: str) -> str:
+    """A title the theme may print raw into <title>, the header and attributes."""
+    return heading_text(title).translate(_TITLE_LOOKALIKES)[:200]
+
+
+def heading_date(day: str) -> str:
+    """A date for a Markdown heading; only ISO dates, which hold no Markdown syntax, qualify."""
+    if not _ISO_DATE.fullmatch(day):
+        raise ValueError(f"not an ISO date: {day!r}")
+    return day
 
 
 def _finalize(value: object) -> object:
     if value is None:
         return ""
-    return value if isinstance(value, Markup) else inert(value)
-
-
-def plain_title(title: str) -> str:
-    """A title the theme may print raw into <title>, the header and attributes."""
-    return " ".join(title.split()).translate(_TITLE_LOOKALIKES)[:200]
+    return value if isinstance(value, Markup) else shown_text(value)
 
 
 def _front_matter(title: str, **extra: object) -> str:
@@ -94,26 +116,29 @@ def _front_matter(title: str, **extra: object) -> str:
 class Renderer:
     """Holds the template environment and the digest's lookups while pages are rendered."""
 
-    def __init__(self, digest: LinkedDigest, template_overrides: tuple[Path, ...] = ()):
+    def __init__(self, digest: LinkedDigest, page_url: Callable[[str], str] = directory_url,
+                 template_overrides: tuple[Path, ...] = ()):
         self.digest = digest
+        self.page_url = page_url
         self.by_id = {a.id: a for a in digest.articles}
         self.unprofiled_names = {a.outlet_id: a.outlet_name for a in digest.articles if a.outlet_id}
         self.env = jinja2.Environment(
             # A digest's own templates/ folder comes first, so a template there replaces the
             # packaged one of the same name and everything else keeps working.
             loader=jinja2.FileSystemLoader([*map(str, template_overrides), str(TEMPLATES_DIR)]),
-            autoescape=False,  # output is Markdown; _finalize makes every value inert instead
+            autoescape=True,  # every value is escaped HTML unless it is Markup built in escaping.py or here
             finalize=_finalize,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(markdown=editor_markdown, rating_label=self.rating_label)
+        self.env.filters.update(markdown=editor_markdown, heading=heading_text, rating_label=self.rating_label, heading_date=heading_date)
         self.env.globals.update(
             link=self.link,
             external_link=self.external_link,
             outlet_badge=self.outlet_badge,
+            rating_badge=rating_badge,
             article_page=article_page,
             outlet_page=outlet_page,
             story_page=story_page,
@@ -129,17 +154,17 @@ class Renderer:
     def rating_label(rating: str | None) -> str:
         return RATING_LABELS.get(rating or "", NOT_ASSESSED)
 
-    @staticmethod
-    def link(text: object, from_page: str, to_page: str) -> Markup:
-        """A Markdown link between generated pages; the engine checks that it resolves."""
-        return Markup(f"[{inert(text)}]({relative_link(from_page, to_page)})")
+    def link(self, text: object, from_page: str, to_page: str) -> Markup:
+        """A link between generated pages, at the URL the engine gives ``to_page``."""
+        href = relative_url(self.page_url(from_page), self.page_url(to_page))
+        return Markup(f'<a href="{attribute_value(href)}">{text_node(text)}</a>')
 
     @staticmethod
     def external_link(text: object, url: str | None) -> Markup:
         url = safe_url(url)
         if url is None:
             return Markup("")
-        return Markup(f'<a href="{Markup.escape(url)}" rel="nofollow noopener noreferrer">{inert(text)}</a>')
+        return Markup(f'<a href="{attribute_value(url)}" rel="nofollow noopener noreferrer">{text_node(text)}</a>')
 
     def outlet_badge(self, outlet_id: str | None, from_page: str) -> Markup:
         """Outlet name linking to its page, with its rating; or 'Unattributed'."""
@@ -147,10 +172,7 @@ class Renderer:
             return Markup("Unattributed")
         outlet = self.digest.outlets.get(outlet_id)
         rating = outlet.rating if outlet else None
-        css = f"rating rating-{rating}" if rating else "rating rating-none"
-        return self.link(self.outlet_name(outlet_id), from_page, outlet_page(outlet_id)) + Markup(
-            f' <span class="{css}">{inert(self.rating_label(rating))}</span>'
-        )
+        return self.link(self.outlet_name(outlet_id), from_page, outlet_page(outlet_id)) + Markup(" ") + rating_badge(rating)
 
     def outlet_name(self, outlet_id: str) -> str:
         outlet = self.digest.outlets.get(outlet_id)
@@ -166,7 +188,7 @@ class Renderer:
         return sentence_around(article.paragraphs[mention.paragraph], mention.start, mention.end)
 
     def paragraphs_with_entity_links(self, article: EnrichedArticle, from_page: str) -> list[Markup]:
-        """The article's paragraphs, inert, with the first mention of each known entity linked."""
+        """The article's paragraphs as escaped HTML, with the first mention of each known entity linked."""
         by_paragraph: dict[int, list] = defaultdict(list)
         for mention in article.entities:
             if mention.entity_id in self.digest.entities:
@@ -177,20 +199,17 @@ class Renderer:
             for mention in sorted(by_paragraph.get(index, ()), key=lambda m: m.start):
                 if mention.start < cursor:
                     continue  # overlapping mentions: the first one wins
-                pieces.append(_inert_keeping_edges(paragraph[cursor : mention.start]))
-                target = entity_page(mention.entity_id)
-                pieces.append(self.link(paragraph[mention.start : mention.end], from_page, target))
+                pieces.append(text_node(paragraph[cursor : mention.start]))
+                pieces.append(self.link(paragraph[mention.start : mention.end], from_page, entity_page(mention.entity_id)))
                 cursor = mention.end
-            pieces.append(_inert_keeping_edges(paragraph[cursor:]))
-            rendered.append(Markup("").join(pieces).strip())
+            pieces.append(text_node(paragraph[cursor:]))
+            rendered.append(Markup("").join(pieces))
         return rendered
 
 
-def _inert_keeping_edges(text: str) -> Markup:
-    """inert() for a piece of a paragraph: a space at either edge separates it from a link."""
-    lead = " " if text[:1].isspace() else ""
-    trail = " " if text[-1:].isspace() and text.strip() else ""
-    return Markup(lead) + inert(text) + Markup(trail)
+def rating_badge(rating: str | None) -> Markup:
+    css = f"rating rating-{rating}" if rating in RATING_LABELS else "rating rating-none"
+    return Markup(f'<span class="{css}">{text_node(Renderer.rating_label(rating))}</span>')
 
 
 def newest_first(articles) -> list[EnrichedArticle]:
@@ -291,7 +310,7 @@ def _figures_compared(articles: list[EnrichedArticle]) -> list[tuple[str, list[t
 def render_site(
     digest: LinkedDigest, page_url: Callable[[str], str] = directory_url, template_overrides: tuple[Path, ...] = ()
 ) -> RenderedSite:
-    renderer = Renderer(digest, template_overrides)
+    renderer = Renderer(digest, page_url, template_overrides)
     ordered = newest_first(digest.articles)
     pages: list[Page] = []
 
