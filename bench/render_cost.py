@@ -80,7 +80,7 @@ def markdown_seconds(site: RenderedSite) -> float:
 
 def build_seconds(site: RenderedSite) -> float:
     with tempfile.TemporaryDirectory() as tmp:
-        config, plugin = load_mkdocs_config(REPO / "mkdocs.yml", Path(tmp) / "content", Path(tmp) / "site", strict=False)
+        config, plugin = load_mkdocs_config(REPO / "mkdocs.yml", Path(tmp) / "content", Path(tmp) / "site", Path(tmp) / "cache", strict=False)
         start = time.perf_counter()
         build_with_mkdocs(config, plugin, site)
         return time.perf_counter() - start

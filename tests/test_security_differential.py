@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest_security import MKDOCS_YML, live_markup
+from digest.extract.markdown_extraction import read_markdown
 from digest.pipeline import build_pages
 from digest.records import Page, RenderedSite
 from digest.site.escaping import editor_markdown
@@ -149,6 +150,10 @@ def in_sentence(value: str, prose: str) -> str:
     return f"{prose} Witnesses quoted {value} in full. {prose}"
 
 
+def orchard_body(md_text: str) -> str:
+    return f"{in_sentence(md_text, PROSE['orchard'])}\n\n{PROSE['orchard']}\n"
+
+
 def write_content(root: Path, fields: dict[str, str]) -> Path:
     """A content folder of three unrelated articles (one per capture kind), an outlet, an entity."""
     f = {key: f"Qz {value} qz" if key in WRAPPED_FIELDS else value for key, value in fields.items()}
@@ -170,10 +175,10 @@ def write_content(root: Path, fields: dict[str, str]) -> Path:
         f'<p>{html.escape(in_sentence(f["html text"], PROSE["harbour"]))}</p><p>{PROSE["harbour"]}</p>'
         f'<p>{PROSE["harbour"]}</p></article></body></html>', encoding="utf-8")
     (articles / "harbour.yml").write_text("outlet: qoutlet\n", encoding="utf-8")
-    front = {"title": "md title", "subtitle": "md subtitle", "byline": "md byline", "url": "md url"}
+    front = {key: f[f"md {key}"] for key in ("title", "subtitle", "byline", "url")}
     (articles / "orchard.md").write_text(
-        "---\n" + "".join(f"{key}: {f[field]}\n" for key, field in front.items()) + "date: 2020-05-06\n---\n\n"
-        f"{in_sentence(f['md text'], PROSE['orchard'])}\n\n{PROSE['orchard']}\n", encoding="utf-8")
+        "---\n" + yaml.safe_dump({**front, "date": "2020-05-06"}, allow_unicode=True) + "---\n\n"
+        + orchard_body(f["md text"]), encoding="utf-8")
     (articles / "orchard.yml").write_text(yaml.safe_dump({"outlet": f["sidecar unprofiled outlet"]}, allow_unicode=True), encoding="utf-8")
     outlets = {"qoutlet": {"name": f["outlet name"], "domains": [f["outlet domain"]], "rating": "mixed",
                            "ownership": f["outlet ownership"], "stance": f["outlet stance"], "note": f["outlet note"],
@@ -205,7 +210,7 @@ def publish(examples: list[Example], into: Path) -> Path:
     for n, example in enumerate(examples):
         pages += _moved(example.benign, f"e{n}/benign") + _moved(example.hostile, f"e{n}/hostile")
     site = dataclasses.replace(examples[0].benign, pages=tuple(pages), data_files={})
-    config, plugin = load_mkdocs_config(MKDOCS_YML, into / "unused-content", into / "site", strict=False)
+    config, plugin = load_mkdocs_config(MKDOCS_YML, into / "unused-content", into / "site", into / "cache", strict=False)
     build_with_mkdocs(config, plugin, site)
     return into / "site"
 
@@ -289,6 +294,10 @@ def check_shown_as_written(site_dir: Path, n: int, example: Example) -> None:
     content = root.find_class("md-content__inner")[0]
     if example.field in URL_FIELDS:
         assert example.value in {a.get("href") for a in content.iter("a")}, (example.field, example.value)
+    elif example.field == "md text":
+        # A Markdown capture's body is read as the words it shows (its syntax is not article text).
+        for paragraph in read_markdown(orchard_body(example.value)).paragraphs:
+            assert folded(paragraph) in folded(content.text_content()), (example.field, example.value, paragraph)
     else:
         assert folded(example.value) in folded(content.text_content()), (example.field, example.value)
 
