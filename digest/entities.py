@@ -31,12 +31,12 @@ from digest.records import Entity, EntityMention, Problem
 from digest.schemas import GazetteerModel
 from digest.validation import load_with_positions
 
-GAZETTEER_FILE = "entities.yml"
+GAZETTEER = "entities"  # content/entities.yml (or .yaml)
 KINDS = {"people": "person", "places": "place", "organisations": "organisation", "events": "event"}
 
-def load_gazetteer(path: Path) -> tuple[dict[str, Entity], list[Problem]]:
+def load_gazetteer(path: Path | None) -> tuple[dict[str, Entity], list[Problem]]:
     """Entities by id. A missing file is an empty gazetteer; a broken one is reported, not raised."""
-    if not path.exists():
+    if path is None or not path.exists():
         return {}, []
     model, loaded, problems = load_with_positions(GazetteerModel, path)
     if model is None:

@@ -18,6 +18,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from digest.attribution import Attribution, claim_confirmed
 from digest.site.escaping import editor_markdown, inert, safe_url
 from digest.figures import counted_thing, sentence_around
 from digest.paths import safe_name
@@ -37,6 +38,10 @@ RATING_LABELS = {
     "very-low": "Very low reliability",
 }
 NOT_ASSESSED = "Not yet assessed"
+ATTRIBUTION_NOTES = {
+    "editor": "Outlet attributed by the digest's editors.",
+    "source-url": "Outlet attributed from the address the capture was fetched from.",
+}
 ENTITY_SECTIONS = {"person": "People", "place": "Places", "organisation": "Organisations", "event": "Events"}
 # Page titles reach the theme's <title> and header, which we do not control: keep them plain.
 _TITLE_LOOKALIKES = str.maketrans({"<": "‹", ">": "›", "&": "＆", '"': "”", "'": "’", "`": "ˋ", "{": "❴", "}": "❵"})
@@ -208,6 +213,8 @@ def _articles_json(digest: LinkedDigest, page_url: Callable[[str], str]) -> byte
                 "subtitle": article.subtitle,
                 "outlet": article.outlet_id,
                 "outlet_name": article.outlet_name,
+                "outlet_source": article.outlet_source,
+                "outlet_claimed": article.outlet_claimed,
                 "published": article.published,
                 "byline": article.byline,
                 "url": article.url,
@@ -222,6 +229,13 @@ def _articles_json(digest: LinkedDigest, page_url: Callable[[str], str]) -> byte
             }
         )
     return json.dumps({"articles": records}, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _unconfirmed_claim(article: EnrichedArticle, digest: LinkedDigest) -> str | None:
+    """The outlet the page claims, unless the evidence already says the same."""
+    attribution = Attribution(article.outlet_id, article.outlet_name, article.outlet_source)  # type: ignore[arg-type]
+    claim = article.outlet_claimed
+    return None if claim_confirmed(claim, attribution, digest.outlets) else claim
 
 
 def _shared_story(digest: LinkedDigest, article_id: str) -> Story | None:
@@ -316,6 +330,8 @@ def render_site(digest: LinkedDigest, page_url: Callable[[str], str] = directory
                 "article.md.j2", path, article.title,
                 article=article,
                 outlet=digest.outlets.get(article.outlet_id or ""),
+                attribution_note=ATTRIBUTION_NOTES.get(article.outlet_source or ""),
+                unconfirmed_claim=_unconfirmed_claim(article, digest),
                 paragraphs=renderer.paragraphs_with_entity_links(article, path),
                 related=[(renderer.by_id[r.id], r) for r in digest.related.get(article.id, ()) if r.id in renderer.by_id],
                 story=_shared_story(digest, article.id),
