@@ -18,7 +18,7 @@ from digest.cache import NormalizationCache
 from digest.captures import discover_captures, editor_file
 from digest.attribution import Attribution, attribute
 from digest.editorial import enrich, load_editorial
-from digest.entities import GAZETTEER, load_gazetteer, recognise
+from digest.entities import GAZETTEER, EntityRecogniser, load_gazetteer
 from digest.errors import InputError
 from digest.figures import extract_figures
 from digest.linking import link
@@ -81,7 +81,7 @@ def assemble_digest(
     gazetteer, found = load_gazetteer(editor_file(content_dir, GAZETTEER))
     problems.extend(found)
     cache = NormalizationCache(cache_dir) if cache_dir else None
-    recognise_entities = partial(recognise, gazetteer=gazetteer)
+    recognise_entities = EntityRecogniser(gazetteer, cache_dir)
 
     articles: list[EnrichedArticle] = []
     with Progress(transient=True, disable=not show_progress or len(captures) < PROGRESS_THRESHOLD) as progress:
