@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from digest.attribution import Attribution
+from digest.attribution import Attribution, normalise_host
 from digest.captures import editor_file
 from digest.errors import InputError
 from digest.paths import safe_name
@@ -74,7 +74,24 @@ def load_outlets(path: Path | None) -> tuple[dict[str, Outlet], list[Problem]]:
         problems.extend(found)
         if model is not None:
             outlets[outlet_id] = _outlet_record(outlet_id, model)
+    problems.extend(_domain_problems(outlets, loaded, path))
     return outlets, problems
+
+
+def _domain_problems(outlets: dict[str, Outlet], loaded, path: Path) -> list[Problem]:
+    """Domains attribute articles (digest/attribution.py): each must be a host name and belong to one outlet."""
+    problems, owner = [], {}
+    for outlet in outlets.values():
+        for index, domain in enumerate(outlet.domains):
+            line, column = loaded.position((outlet.id, "domains", index), of_value=True)
+            host = normalise_host(domain)
+            if host is None or "." not in host:
+                problems.append(Problem(str(path), f"domains.{index}: '{domain}' is not a host name such as example.com; "
+                                        "it attributes no article", "error", line, column))
+            elif owner.setdefault(host, outlet.id) != outlet.id:
+                problems.append(Problem(str(path), f"domains.{index}: '{domain}' is also a domain of '{owner[host]}'; "
+                                        f"articles fetched from it are attributed to '{owner[host]}' only", "error", line, column))
+    return problems
 
 
 def load_editorial(content_dir: Path) -> Editorial:
