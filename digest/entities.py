@@ -63,11 +63,6 @@ def load_gazetteer(path: Path | None) -> tuple[dict[str, Entity], list[Problem]]
     return entities, problems
 
 
-def recognise(paragraphs: Sequence[str], gazetteer: dict[str, Entity]) -> tuple[EntityMention, ...]:
-    """The first mention of each gazetteer entity, in reading order."""
-    return EntityRecogniser(gazetteer)(paragraphs) if gazetteer else ()
-
-
 class EntityRecogniser:
     """Finds gazetteer names in text in time linear in the text, whatever the number of aliases.
 
