@@ -91,14 +91,18 @@ def web_host(url: str) -> str | None:
 
 
 def normalise_host(host: str) -> str | None:
-    """A host name in its ASCII (punycode) lowercase form without a trailing dot, or None."""
-    host = host.strip().rstrip(".").lower()
-    if not host or "%" in host:
-        return None
+    """A host name in its ASCII (punycode) lowercase form without a trailing dot, or None.
+
+    International characters are mapped as browsers map them (UTS #46: full-width letters and
+    the ideographic full stop are the ASCII ones); a label that stays non-ASCII becomes its
+    punycode A-label, so a Cyrillic look-alike is a different host.
+    """
     try:
-        ascii_host = idna.encode(host, uts46=True).decode("ascii")
+        mapped = idna.uts46_remap(host.strip(), std3_rules=False, transitional=False)
+        labels = [label if label.isascii() else idna.alabel(label).decode("ascii") for label in mapped.rstrip(".").split(".")]
     except (idna.IDNAError, UnicodeError, ValueError):
         return None
+    ascii_host = ".".join(labels).lower()
     return ascii_host if _HOST.match(ascii_host) else None
 
 

@@ -43,7 +43,7 @@ def _fetched(url: str, sha256: str = SHA) -> SidecarModel:
 
 # -- source-url: the recorded address's host, and nothing that only looks like it ---------------
 _LABEL = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?", fullmatch=True)
-_CONFUSABLES = {"e": "е", "o": "о", "r": "г", "c": "с", "u": "υ", ".": "。"}
+_CONFUSABLES = {"e": "е", "o": "о", "r": "г", "c": "с", "u": "υ", "m": "ｍ\u0301"}
 
 
 @st.composite
@@ -98,7 +98,8 @@ def test_the_profiled_domain_and_its_subdomains_attribute_the_article(subdomains
 
 
 def test_international_hosts_are_compared_in_their_ascii_form():
-    assert web_host("https://ＲＥＵＴＥＲＳ.com/x") == "reuters.com"  # full-width letters are the same host
+    assert web_host("https://ＲＥＵＴＥＲＳ。com/x") == "reuters.com"  # full-width letters and stops are the same host
+    assert web_host("https://00--0.reuters.com./x") == "00--0.reuters.com"
     look_alike = web_host("https://reutеrs.com/x")  # a Cyrillic е: another host
     assert look_alike.startswith("xn--") and look_alike.endswith(".com")
     assert attribute(_fetched("https://reutеrs.com/x"), SHA, OUTLETS).outlet_id is None
