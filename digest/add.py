@@ -15,21 +15,20 @@ import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Literal
 
 import yaml
 
-from digest.extract.article_fields import domain_of, match_outlet
 from digest.cache import NormalizationCache
 from digest.captures import ARTICLES_DIR, CAPTURE_KINDS, MAX_CAPTURE_BYTES, SIDECAR_SUFFIXES, discover_captures
-from digest.editorial import load_editorial, resolve_outlet
+from digest.editorial import load_editorial
 from digest.errors import InputError
 from digest.fetch import fetch, is_web_address
 from digest.near_duplicates import ShingleIndex
 from digest.extract.normalize import normalize
 from digest.paths import safe_name
+from digest.pipeline import read_article
 from digest.records import Capture, CaptureKind, NormalizedArticle, Outlet
 from digest.schemas import SidecarModel
 from digest.validation import validate_loaded
@@ -59,6 +58,7 @@ class Source:
     kind: CaptureKind
     provenance: str  # the URL fetched, or the file's name
     url: str | None  # the article's address, when known
+    fetched_from: str | None  # where the bytes came from: the URL after redirects, or the editor's --url
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def read_source(source: str, url: str | None, timeout: float = FETCH_TIMEOUT_SEC
     if is_web_address(source):
         page = fetch(source, timeout, MAX_CAPTURE_BYTES)
         kind = _CONTENT_TYPE_KINDS.get(page.content_type) or _sniff(page.data)
-        return Source(page.data, kind, source, url or page.url)
+        return Source(page.data, kind, source, url or page.url, page.url)
     if "://" in source:
         raise InputError(f"{source}: only http:// and https:// addresses can be fetched")
     path = Path(source)
@@ -87,7 +87,7 @@ def read_source(source: str, url: str | None, timeout: float = FETCH_TIMEOUT_SEC
     if len(data) > MAX_CAPTURE_BYTES:
         raise InputError(f"{source}: over the size limit of {MAX_CAPTURE_BYTES:,} bytes")
     kind = CAPTURE_KINDS.get(path.suffix.lower()) or _sniff(data)
-    return Source(data, kind, path.name, url)  # type: ignore[arg-type]
+    return Source(data, kind, path.name, url, url)  # type: ignore[arg-type]
 
 
 def _sniff(data: bytes) -> CaptureKind:
@@ -114,58 +114,58 @@ def add(
         if capture.sha256 == sha256:
             return AddResult("identical", capture.slug)
     outlets = load_editorial(content_dir).outlets
-    article = _normalize_new(source, outlets)
+    article = _normalize_new(source)
     if not allow_near_duplicate:
         nearest = _existing_articles(captures, outlets, cache_dir).nearest(article.text)
         if nearest:
             return AddResult("near-duplicate", *nearest)
     retrieved = now or dt.datetime.now(dt.timezone.utc)
-    sidecar = sidecar_stub(source, article, outlets, content_dir, outlet, published, sha256, retrieved)
+    sidecar = sidecar_stub(source, article, content_dir, outlet, published, sha256, retrieved)
     slug = _store(articles_dir, _slug_base(article.title), _KIND_SUFFIX[source.kind], source.data, sidecar)
     return AddResult("added", slug)
 
 
-def _normalize_new(source: Source, outlets: Mapping[str, Outlet]) -> NormalizedArticle:
+def _normalize_new(source: Source) -> NormalizedArticle:
     capture = Capture(slug="new-capture", path=Path(source.provenance), kind=source.kind, data=source.data)
     try:
-        return normalize(capture, outlets)
+        return normalize(capture)
     except InputError as err:
         raise InputError(f"{source.provenance}: cannot be used as a capture: {err.message}") from None
 
 
 def _existing_articles(captures: list[Capture], outlets: Mapping[str, Outlet], cache_dir: Path | None) -> ShingleIndex:
-    cache = NormalizationCache(cache_dir, outlets) if cache_dir else None
+    cache = NormalizationCache(cache_dir) if cache_dir else None
     index = ShingleIndex()
     for capture in captures:
-        compute = partial(normalize, capture, outlets)
-        try:
-            normalized = cache.get_or_compute(capture, compute) if cache else compute()
-        except Exception:  # noqa: BLE001 - a capture the build cannot read is `digest check`'s business
-            continue
-        index.add(capture.slug, normalized.text)
+        normalized = read_article(capture, outlets, cache).normalized
+        if normalized is not None:  # a capture the build cannot read is `digest check`'s business
+            index.add(capture.slug, normalized.text)
     return index
 
 
 def sidecar_stub(
     source: Source,
     article: NormalizedArticle,
-    outlets: Mapping[str, Outlet],
     content_dir: Path,
     outlet: str | None,
     published: dt.date | None,
     sha256: str,
     retrieved: dt.datetime,
 ) -> str:
-    """The new sidecar: what normalization found, provenance, and an empty draft summary."""
+    """The new sidecar: what normalization found, provenance, and an empty draft summary.
+
+    The outlet is written only when the editor gives it: what the page says about itself is no
+    evidence, and the address the capture came from (kept in the provenance) attributes it to a
+    profile with that domain without anyone writing it down.
+    """
     url = source.url or article.url
     fields: dict[str, object] = {}
     if article.title:
         fields["title"] = article.title[:TITLE_LIMIT]
     if url:
         fields["url"] = url
-    guessed_outlet = outlet or _guess_outlet(article, url, outlets)
-    if guessed_outlet:
-        fields["outlet"] = guessed_outlet
+    if outlet:
+        fields["outlet"] = outlet
     date = published or (dt.date.fromisoformat(article.published) if article.published else None)
     if date:
         fields["published"] = date
@@ -173,6 +173,7 @@ def sidecar_stub(
     fields["summary_status"] = "draft"
     fields["provenance"] = {
         "source": source.provenance,
+        **({"url": source.fetched_from} if source.fetched_from else {}),
         "retrieved": retrieved.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         "sha256": sha256,
     }
@@ -186,18 +187,6 @@ def sidecar_stub(
     if problems:  # normalization produced something the schema refuses: a bug, not an editor's error
         raise InputError("could not write a valid sidecar: " + "; ".join(p.message for p in problems))
     return text
-
-
-def _guess_outlet(article: NormalizedArticle, url: str | None, outlets: Mapping[str, Outlet]) -> str | None:
-    """An outlet id when a profile matches; otherwise the name or domain, for an editor to profile."""
-    if article.outlet:
-        outlet_id, name = resolve_outlet(article.outlet, outlets)
-        return outlet_id if outlet_id in outlets else name
-    found = match_outlet(outlets, url, article.text)
-    if found:
-        return found
-    domain = domain_of(url) if url else None
-    return resolve_outlet(domain, outlets)[1] if domain else None
 
 
 def _schema_reference(content_dir: Path) -> str:

@@ -1,8 +1,9 @@
-"""A per-article cache keyed by content hash, so a rebuild only normalizes what changed.
+"""Per-article caches keyed by content hash, so a rebuild only redoes the work whose input changed.
 
-The key covers the capture's bytes, the outlet profiles (their hints and names steer
-normalization) and the code of the package itself, so a change to any of them invalidates
-exactly the entries it could affect and nothing stale is ever served.
+Every key covers the code of the package itself and everything the work reads: for
+normalization, the capture's bytes and the hints of the outlet it is attributed to; for entity
+recognition, the article's text and the gazetteer's fingerprint. A change to any of them
+invalidates exactly the entries it could affect, and nothing stale is ever served.
 """
 
 from __future__ import annotations
@@ -12,51 +13,64 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
-from digest.records import Capture, NormalizedArticle, Outlet
+from digest.records import Capture, NormalizedArticle
+
+T = TypeVar("T")
 
 
 @cache
 def _code_fingerprint() -> str:
     package = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted(package.glob("*.py")):
-        digest.update(path.name.encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-class NormalizationCache:
-    def __init__(self, directory: Path, outlets: Mapping[str, Outlet]):
-        self.directory = directory
-        outlets_repr = repr(sorted((k, dataclasses.astuple(v)) for k, v in outlets.items()))
-        self._salt = hashlib.sha256((_code_fingerprint() + outlets_repr).encode()).hexdigest()
+class JsonCache:
+    """JSON entries under ``directory/namespace``, one file per key; unreadable entries are recomputed."""
 
-    def _path(self, capture: Capture) -> Path:
-        key = hashlib.sha256(f"{self._salt}:{capture.slug}:{capture.sha256}".encode()).hexdigest()
-        return self.directory / "normalized" / key[:2] / f"{key}.json"
+    def __init__(self, directory: Path, namespace: str):
+        self.directory = directory / namespace
 
-    def get_or_compute(self, capture: Capture, compute: Callable[[], NormalizedArticle]) -> NormalizedArticle:
-        path = self._path(capture)
+    def get_or_compute(self, key_parts: tuple[str, ...], compute: Callable[[], T], encode: Callable[[T], Any], decode: Callable[[Any], T]) -> T:
+        key = hashlib.sha256("\0".join((_code_fingerprint(), *key_parts)).encode("utf-8", "surrogatepass")).hexdigest()
+        path = self.directory / key[:2] / f"{key}.json"
         try:
-            fields = json.loads(path.read_text(encoding="utf-8"))
-            fields["paragraphs"] = tuple(fields["paragraphs"])
-            return NormalizedArticle(**fields)
+            return decode(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError, KeyError):
             pass  # a missing or unreadable entry is recomputed
-        article = compute()
-        self._store(path, dataclasses.asdict(article))
-        return article
+        value = compute()
+        _store(path, encode(value))
+        return value
 
-    @staticmethod
-    def _store(path: Path, fields: dict) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
-                json.dump(fields, tmp, ensure_ascii=False)
-            os.replace(tmp.name, path)
-        except OSError:
-            pass  # the cache is an optimisation; a read-only disk must not fail the build
+
+class NormalizationCache:
+    def __init__(self, directory: Path):
+        self._entries = JsonCache(directory, "normalized")
+
+    def get_or_compute(self, capture: Capture, compute: Callable[[], NormalizedArticle], hints: tuple[str, ...] = ()) -> NormalizedArticle:
+        return self._entries.get_or_compute(
+            (capture.slug, capture.sha256, json.dumps(hints)), compute, dataclasses.asdict, _normalized_article
+        )
+
+
+def _normalized_article(fields: dict) -> NormalizedArticle:
+    fields["paragraphs"] = tuple(fields["paragraphs"])
+    return NormalizedArticle(**fields)
+
+
+def _store(path: Path, value: Any) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
+            json.dump(value, tmp, ensure_ascii=False)
+        os.replace(tmp.name, path)
+    except OSError:
+        pass  # the cache is an optimisation; a read-only disk must not fail the build

@@ -9,6 +9,7 @@ inside content/, be a regular file, and stay under a size limit before a byte of
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from digest.records import Capture, Problem
 
 ARTICLES_DIR = "articles"
 CAPTURE_KINDS = {".txt": "txt", ".html": "html", ".htm": "html", ".md": "md"}
-SIDECAR_SUFFIXES = (".yml", ".yaml")
+SIDECAR_SUFFIXES = (".yml", ".yaml")  # compared in lower case: x.YML is a sidecar too
+EDITOR_FILES = ("digest", "outlets", "entities")  # content/NAME.yml or NAME.yaml
 MAX_CAPTURE_BYTES = 5 * 1024 * 1024
 
 
@@ -32,7 +34,7 @@ def _refusal(path: Path, content_dir: Path) -> str | None:
     return None
 
 
-def _read(path: Path, slug: str, kind: str, content_dir: Path) -> Capture | Problem:
+def _read(path: Path, slug: str, kind: str, content_dir: Path, sidecar: Path | None) -> Capture | Problem:
     refusal = _refusal(path, content_dir)
     if refusal:
         return Problem(str(path), refusal)
@@ -43,39 +45,45 @@ def _read(path: Path, slug: str, kind: str, content_dir: Path) -> Capture | Prob
         return Problem(str(path), f"cannot read capture: {err.strerror or err}")
     if len(data) > MAX_CAPTURE_BYTES:
         return Problem(str(path), f"capture is over the size limit of {MAX_CAPTURE_BYTES:,} bytes; skipped")
-    return Capture(slug=slug, path=path, kind=kind, data=data)  # type: ignore[arg-type]
+    return Capture(slug=slug, path=path, kind=kind, data=data, sidecar=sidecar)  # type: ignore[arg-type]
 
 
-def sidecar_path(content_dir: Path, slug: str) -> Path | None:
-    """The sidecar of ``slug`` if there is a readable one (.yml preferred to .yaml).
+def editor_file(content_dir: Path, stem: str) -> Path | None:
+    """content/STEM.yml or .yaml (any case of the extension); None if absent or if both exist.
 
-    A sidecar that may not be read is left out here; discover_captures reports it.
+    Both spellings at once are ambiguous, so neither is read; discover_captures reports them.
     """
-    for suffix in SIDECAR_SUFFIXES:
-        path = content_dir / ARTICLES_DIR / f"{slug}{suffix}"
-        if path.is_file() and _refusal(path, content_dir) is None:
-            return path
-    return None
+    found = _yaml_files_named(content_dir, stem)
+    return found[0] if len(found) == 1 else None
+
+
+def _yaml_files_named(folder: Path, stem: str) -> list[Path]:
+    try:
+        return sorted(p for p in folder.iterdir() if p.stem == stem and p.suffix.lower() in SIDECAR_SUFFIXES)
+    except OSError:
+        return []
 
 
 def discover_captures(content_dir: Path) -> tuple[list[Capture], list[Problem]]:
-    """All usable captures, sorted by slug, and a Problem for every file that was left out."""
+    """All usable captures with their sidecars, sorted by slug, and a Problem for every file left out.
+
+    Every file under content/ that the build does not read is named, so that nothing an editor
+    wrote (a capture in a subfolder, a misspelt sidecar, a hidden file) is silently ignored.
+    """
     articles_dir = content_dir / ARTICLES_DIR
     if not articles_dir.is_dir():
         return [], [Problem(str(articles_dir), "no articles folder in the content folder")]
     by_slug: dict[str, list[Path]] = defaultdict(list)
-    sidecars: list[Path] = []
+    sidecars: dict[str, list[Path]] = defaultdict(list)
     problems: list[Problem] = []
     for path in sorted(articles_dir.iterdir()):
-        if path.name.startswith("."):
-            continue
         suffix = path.suffix.lower()
+        if path.name.startswith("."):
+            continue  # reported with every other unused file
         if suffix in CAPTURE_KINDS:
             by_slug[path.stem].append(path)
         elif suffix in SIDECAR_SUFFIXES:
-            sidecars.append(path)
-        elif not path.is_dir():
-            problems.append(Problem(str(path), "not a capture (.txt, .html, .htm, .md) nor a sidecar (.yml); ignored", "warning"))
+            sidecars[path.stem].append(path)
     captures: list[Capture] = []
     for slug, paths in sorted(by_slug.items()):
         if len(paths) > 1:
@@ -83,12 +91,78 @@ def discover_captures(content_dir: Path) -> tuple[list[Capture], list[Problem]]:
             problems.extend(Problem(str(p), f"two captures share the slug '{slug}' ({names}); rename one") for p in paths)
             continue
         path = paths[0]
-        result = _read(path, slug, CAPTURE_KINDS[path.suffix.lower()], content_dir)
+        sidecar = _sidecar_of(slug, sidecars.get(slug, []), content_dir, problems)
+        result = _read(path, slug, CAPTURE_KINDS[path.suffix.lower()], content_dir, sidecar)
         (captures if isinstance(result, Capture) else problems).append(result)  # type: ignore[arg-type]
-    for path in sidecars:
+    for stem, paths in sorted(sidecars.items()):
+        if stem not in by_slug:
+            problems.extend(Problem(str(p), f"sidecar without a capture: no {stem}.txt, .html or .md beside it", "error", 1, 1) for p in paths)
+    for stem in EDITOR_FILES:
+        spellings = _yaml_files_named(content_dir, stem)
+        if len(spellings) > 1:
+            names = " and ".join(p.name for p in spellings)
+            problems.extend(Problem(str(p), f"both {names} exist; neither is read until one is removed or merged into the other", "error", 1, 1) for p in spellings)
+    listed = {p for paths in (*by_slug.values(), *sidecars.values()) for p in paths}
+    listed |= {p for stem in EDITOR_FILES for p in _yaml_files_named(content_dir, stem)}
+    problems.extend(_unused_files(content_dir, listed))
+    return captures, problems
+
+
+def _sidecar_of(slug: str, paths: list[Path], content_dir: Path, problems: list[Problem]) -> Path | None:
+    """The capture's one readable sidecar; two sidecars for one capture are an error and neither is read."""
+    if len(paths) > 1:
+        names = " and ".join(p.name for p in paths)
+        problems.extend(Problem(str(p), f"two sidecars for the capture '{slug}' ({names}); neither is read until one is removed", "error", 1, 1) for p in paths)
+        return None
+    for path in paths:
         refusal = _refusal(path, content_dir)
         if refusal:
             problems.append(Problem(str(path), refusal))
-        elif path.stem not in by_slug:
-            problems.append(Problem(str(path), f"sidecar without a capture: no {path.stem}.txt, .html or .md beside it", "error", 1, 1))
-    return captures, problems
+            return None
+        return path
+    return None
+
+
+# Empty files whose only job is to keep a folder in version control (digest new writes one).
+_FOLDER_PLACEHOLDERS = frozenset({".gitkeep", ".keep"})
+
+
+def _unused_files(content_dir: Path, listed: set[Path]) -> list[Problem]:
+    """A warning for each file the build does not read; a hidden folder is named once, not entered.
+
+    ``listed`` are the captures, sidecars and editors' files, reported on their own if unreadable;
+    a file they link to inside content/ is used through them.
+    """
+    used = {p.resolve() for p in listed if p.is_file()}
+    problems = []
+    for folder, subfolders, files in os.walk(content_dir):
+        here = Path(folder)
+        for name in sorted(subfolders):
+            path = here / name
+            if name.startswith(".") or path.is_symlink() or path in listed:
+                subfolders.remove(name)
+                if name.startswith(".") or path.is_symlink():
+                    problems.append(Problem(str(path), _why_unused(path, content_dir), "warning"))
+        for name in sorted(files):
+            path = here / name
+            if name in _FOLDER_PLACEHOLDERS and path.stat().st_size == 0:
+                continue  # keeps an empty folder in git; holds no editor's word
+            if path not in listed and path.resolve() not in used:
+                problems.append(Problem(str(path), _why_unused(path, content_dir), "warning"))
+    return problems
+
+
+def _why_unused(path: Path, content_dir: Path) -> str:
+    relative = path.relative_to(content_dir)
+    suffix = path.suffix.lower()
+    if path.name.startswith("."):
+        return "hidden file or folder: not used by the build; remove it, or rename it if it should be read"
+    if path.is_dir():
+        return "symbolic link to a folder: not followed, so nothing in it is used by the build"
+    if len(relative.parts) > 1 and relative.parts[0] == ARTICLES_DIR and suffix in (*CAPTURE_KINDS, *SIDECAR_SUFFIXES):
+        return f"not read: captures and sidecars must sit directly in {ARTICLES_DIR}/, not in a subfolder; move it there"
+    if len(relative.parts) == 1 and suffix in CAPTURE_KINDS:
+        return f"not read: a capture belongs in {ARTICLES_DIR}/; move it there"
+    if len(relative.parts) == 1 and suffix in SIDECAR_SUFFIXES:
+        return f"not read: the only YAML files at the top of the content folder are {', '.join(s + '.yml' for s in EDITOR_FILES)}"
+    return "not used by the build: not a capture (.txt, .html, .htm, .md), a sidecar (.yml, .yaml) or an editors' file; remove or rename it"

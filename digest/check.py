@@ -11,14 +11,13 @@ import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 
+from digest.attribution import Attribution, claim_confirmed, profile_serving, provenance_mismatch
 from digest.cache import NormalizationCache
-from digest.captures import discover_captures, sidecar_path
+from digest.captures import discover_captures, editor_file
 from digest.editorial import enrich, load_editorial
-from digest.entities import GAZETTEER_FILE, load_gazetteer
-from digest.pipeline import normalize_or_report
-from digest.records import Capture, EnrichedArticle, Outlet, Problem
-from digest.schemas import SidecarModel
-from digest.validation import load_with_positions
+from digest.entities import GAZETTEER, load_gazetteer
+from digest.pipeline import read_article
+from digest.records import Capture, EnrichedArticle, Outlet, Problem, Severity
 from digest.yaml_loading import LoadedYaml
 
 
@@ -31,10 +30,10 @@ def check_content(content_dir: Path, cache_dir: Path | None = None) -> list[Prob
     captures, problems = discover_captures(content_dir)
     editorial = load_editorial(content_dir)
     problems.extend(editorial.problems)
-    problems.extend(load_gazetteer(content_dir / GAZETTEER_FILE)[1])
-    cache = NormalizationCache(cache_dir, editorial.outlets) if cache_dir else None
+    problems.extend(load_gazetteer(editor_file(content_dir, GAZETTEER))[1])
+    cache = NormalizationCache(cache_dir) if cache_dir else None
     for capture in captures:
-        problems.extend(_check_article(content_dir, capture, editorial.outlets, cache))
+        problems.extend(_check_article(capture, editorial.outlets, cache))
     return sorted((_with_position(p) for p in problems), key=lambda p: (p.path, p.line or 0, p.column or 0))
 
 
@@ -69,18 +68,19 @@ def _with_position(problem: Problem) -> Problem:
 
 
 def _check_article(
-    content_dir: Path, capture: Capture, outlets: Mapping[str, Outlet], cache: NormalizationCache | None
+    capture: Capture, outlets: Mapping[str, Outlet], cache: NormalizationCache | None
 ) -> list[Problem]:
-    side_path = sidecar_path(content_dir, capture.slug)
-    sidecar, loaded, problems = load_with_positions(SidecarModel, side_path) if side_path else (None, None, [])
-    normalized = normalize_or_report(capture, outlets, cache)
-    if isinstance(normalized, Problem):
-        return [*problems, normalized]
-    if side_path and sidecar is None:
+    inputs = read_article(capture, outlets, cache)
+    problems = list(inputs.problems)
+    if inputs.normalized is None or (inputs.sidecar_path and inputs.sidecar is None):
         return problems  # the sidecar's own errors say enough; its values cannot be judged
-    article = enrich(normalized, sidecar, outlets)
-    where = _Locator(side_path or capture.path, loaded)
-    return [*problems, *_unfinished(article, outlets, where)]
+    article = enrich(inputs.normalized, inputs.sidecar, inputs.attribution)
+    where = _Locator(inputs.sidecar_path or capture.path, inputs.loaded_sidecar)
+    if provenance_mismatch(inputs.sidecar, capture.sha256):
+        problems.append(where.problem(
+            "provenance", "the capture's SHA-256 is not the one `digest add` recorded: it was changed after it was added, "
+            "so its provenance (and the address it was fetched from) no longer applies; restore it or add it again", "error"))
+    return [*problems, *_unfinished(article, inputs.attribution, outlets, where)]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,22 +90,32 @@ class _Locator:
     path: Path
     loaded: LoadedYaml | None
 
-    def warning(self, key: str, message: str) -> Problem:
+    def problem(self, key: str, message: str, severity: Severity = "warning") -> Problem:
         has_key = self.loaded is not None and isinstance(self.loaded.data, dict) and key in self.loaded.data
         line, column = self.loaded.position((key,)) if has_key else (1, 1)
-        return Problem(str(self.path), message, "warning", line, column)
+        return Problem(str(self.path), message, severity, line, column)
 
 
-def _unfinished(article: EnrichedArticle, outlets: Mapping[str, Outlet], where: _Locator) -> list[Problem]:
+def _unfinished(article: EnrichedArticle, attribution: Attribution, outlets: Mapping[str, Outlet], where: _Locator) -> list[Problem]:
     warnings = []
     if not article.summary:
-        warnings.append(where.warning("summary", "no summary yet: write one under `summary:` (it is shown as a draft until reviewed)"))
+        warnings.append(where.problem("summary", "no summary yet: write one under `summary:` (it is shown as a draft until reviewed)"))
     elif article.summary_status == "reviewed" and not (article.reviewer and article.reviewed):
-        warnings.append(where.warning("summary_status", "summary marked reviewed without `reviewer:` and `reviewed:` (YYYY-MM-DD)"))
+        warnings.append(where.problem("summary_status", "summary marked reviewed without `reviewer:` and `reviewed:` (YYYY-MM-DD)"))
     if not article.published:
-        warnings.append(where.warning("published", "no date: the capture shows none; add `published: YYYY-MM-DD` if you can establish it"))
-    if article.outlet_id is None:
-        warnings.append(where.warning("outlet", "no outlet: add `outlet:` with an outlet id from outlets.yml"))
+        warnings.append(where.problem("published", "no date: the capture shows none; add `published: YYYY-MM-DD` if you can establish it"))
+    if article.outlet_id is None and attribution.fetched_host:
+        warnings.append(where.problem("outlet", f"no outlet: the capture was fetched from {attribution.fetched_host}, which no profile "
+                                      "in outlets.yml lists under `domains:`; add a profile, or `outlet:` with an outlet id"))
+    elif article.outlet_id is None:
+        warnings.append(where.problem("outlet", "no outlet: add `outlet:` with an outlet id from outlets.yml"))
     elif article.outlet_id not in outlets:
-        warnings.append(where.warning("outlet", f"outlet '{article.outlet_name}' has no profile in outlets.yml yet"))
+        warnings.append(where.problem("outlet", f"outlet '{article.outlet_name}' has no profile in outlets.yml yet"))
+    if article.outlet_claimed and not claim_confirmed(article.outlet_claimed, attribution, outlets):
+        warnings.append(where.problem("outlet", f"the page claims to be from '{article.outlet_claimed}', which the evidence does not "
+                                      "confirm; it is shown as a claim only. If it is right, write `outlet:` with its outlet id"))
+    served = profile_serving(attribution.fetched_host, outlets) if attribution.fetched_host else None
+    if attribution.source == "editor" and served and served.id != article.outlet_id:
+        warnings.append(where.problem("outlet", f"`outlet:` says '{article.outlet_name}', but the capture was fetched from "
+                                      f"{attribution.fetched_host}, a domain of '{served.id}'; check which is right"))
     return warnings

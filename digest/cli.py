@@ -123,10 +123,14 @@ def schemas(out_dir: Path) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="One JSON object a line: path, title, subtitle, published, byline, outlet, language, text.")
-@click.option("--outlets", "outlets_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None, help="Outlet profiles (outlets.yml) to match outlets and apply their hints.")
-def normalize(paths: tuple[Path, ...], as_json: bool, outlets_file: Path | None) -> None:
-    """Normalize captures (.txt, .html, .htm, .md); an unreadable one is reported and the others go on."""
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line: path, title, subtitle, published, byline, outlet_claimed, language, text.")
+@click.option("--outlets", "outlets_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None, help="Outlet profiles (outlets.yml), for --outlet.")
+@click.option("--outlet", "outlet_id", default=None, help="Apply the hints of this profile in --outlets (the outlet the captures are attributed to).")
+def normalize(paths: tuple[Path, ...], as_json: bool, outlets_file: Path | None, outlet_id: str | None) -> None:
+    """Normalize captures (.txt, .html, .htm, .md); an unreadable one is reported and the others go on.
+
+    The outlet a page names is printed as `outlet_claimed`: a claim, not an attribution.
+    """
     import json
 
     from digest.captures import CAPTURE_KINDS
@@ -139,12 +143,15 @@ def normalize(paths: tuple[Path, ...], as_json: bool, outlets_file: Path | None)
     if outlets_file:
         outlets, problems = load_outlets(outlets_file)
         report(problems)
+    if outlet_id is not None and outlet_id not in outlets:
+        raise click.BadParameter(f"no profile '{outlet_id}' in the --outlets file", param_hint="--outlet")
+    hints = outlets[outlet_id].hints if outlet_id else ()
     for path in paths:
         try:
             kind = CAPTURE_KINDS.get(path.suffix.lower())
             if kind is None:
                 raise InputError(f"not a capture: expected one of {', '.join(CAPTURE_KINDS)}")
-            article = normalize_capture(Capture(slug=path.stem, path=path, kind=kind, data=path.read_bytes()), outlets)
+            article = normalize_capture(Capture(slug=path.stem, path=path, kind=kind, data=path.read_bytes()), hints)
         except (InputError, OSError) as err:
             message = err.message if isinstance(err, InputError) else (err.strerror or str(err))
             if as_json:
@@ -154,7 +161,7 @@ def normalize(paths: tuple[Path, ...], as_json: bool, outlets_file: Path | None)
             continue
         fields = {
             "path": str(path), "title": article.title, "subtitle": article.subtitle, "published": article.published,
-            "byline": article.byline, "outlet": article.outlet, "language": article.language, "text": article.text,
+            "byline": article.byline, "outlet_claimed": article.outlet_claimed, "language": article.language, "text": article.text,
         }
         if as_json:
             click.echo(json.dumps(fields, ensure_ascii=False))
@@ -166,7 +173,7 @@ def normalize(paths: tuple[Path, ...], as_json: bool, outlets_file: Path | None)
 @click.argument("source")
 @content_option
 @click.option("--url", help="The article's address, when SOURCE is a saved file.")
-@click.option("--outlet", help="The outlet id from outlets.yml (otherwise guessed).")
+@click.option("--outlet", help="The outlet id from outlets.yml. Without it, the article is attributed only if the address it came from is a profiled outlet's domain.")
 @click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]), help="Publication date, YYYY-MM-DD (otherwise taken from the capture).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".digest-cache"), show_default=True, help="Per-article cache used to compare with existing articles.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True, help="Seconds allowed for downloading a URL.")

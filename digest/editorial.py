@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Mapping
 
+from digest.attribution import Attribution, normalise_host
+from digest.captures import editor_file
 from digest.errors import InputError
 from digest.paths import safe_name
 from digest.records import (
@@ -24,8 +25,8 @@ from digest.schemas import DigestModel, OutletModel, SidecarModel
 from digest.validation import load_and_validate, validate_loaded
 from digest.yaml_loading import load_yaml_file
 
-OUTLETS_FILE = "outlets.yml"
-DIGEST_FILE = "digest.yml"
+OUTLETS = "outlets"  # content/outlets.yml (or .yaml)
+DIGEST = "digest"
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,9 @@ def _outlet_record(outlet_id: str, model: OutletModel) -> Outlet:
     )
 
 
-def load_outlets(path: Path) -> tuple[dict[str, Outlet], list[Problem]]:
+def load_outlets(path: Path | None) -> tuple[dict[str, Outlet], list[Problem]]:
     """Each outlet is validated on its own, so one bad profile does not hide the others."""
-    if not path.exists():
+    if path is None or not path.exists():
         return {}, []
     try:
         loaded = load_yaml_file(path)
@@ -73,18 +74,35 @@ def load_outlets(path: Path) -> tuple[dict[str, Outlet], list[Problem]]:
         problems.extend(found)
         if model is not None:
             outlets[outlet_id] = _outlet_record(outlet_id, model)
+    problems.extend(_domain_problems(outlets, loaded, path))
     return outlets, problems
+
+
+def _domain_problems(outlets: dict[str, Outlet], loaded, path: Path) -> list[Problem]:
+    """Domains attribute articles (digest/attribution.py): each must be a host name and belong to one outlet."""
+    problems, owner = [], {}
+    for outlet in outlets.values():
+        for index, domain in enumerate(outlet.domains):
+            line, column = loaded.position((outlet.id, "domains", index), of_value=True)
+            host = normalise_host(domain)
+            if host is None or "." not in host:
+                problems.append(Problem(str(path), f"domains.{index}: '{domain}' is not a host name such as example.com; "
+                                        "it attributes no article", "error", line, column))
+            elif owner.setdefault(host, outlet.id) != outlet.id:
+                problems.append(Problem(str(path), f"domains.{index}: '{domain}' is also a domain of '{owner[host]}'; "
+                                        f"articles fetched from it are attributed to '{owner[host]}' only", "error", line, column))
+    return problems
 
 
 def load_editorial(content_dir: Path) -> Editorial:
     problems: list[Problem] = []
-    digest_path = content_dir / DIGEST_FILE
+    digest_path = editor_file(content_dir, DIGEST)
     digest = DigestModel()
-    if digest_path.exists():
+    if digest_path:
         model, found = load_and_validate(DigestModel, digest_path)
         problems.extend(found)
         digest = model or digest
-    outlets, found = load_outlets(content_dir / OUTLETS_FILE)
+    outlets, found = load_outlets(editor_file(content_dir, OUTLETS))
     problems.extend(found)
     return Editorial(digest, outlets, tuple(problems))
 
@@ -95,31 +113,15 @@ def load_sidecar(path: Path) -> tuple[SidecarModel | None, list[Problem]]:
     return load_and_validate(SidecarModel, path)
 
 
-def resolve_outlet(name: str | None, outlets: Mapping[str, Outlet]) -> tuple[str | None, str | None]:
-    """Map an outlet id, domain or name to (outlet id, display name).
-
-    An outlet without a profile still gets an id, so that its articles share an outlet page
-    that says it has not been assessed yet.
-    """
-    if not name:
-        return None, None
-    wanted = name.strip().lower().removeprefix("www.")
-    for outlet in outlets.values():
-        if wanted in (outlet.id, outlet.name.lower()) or wanted in outlet.domains:
-            return outlet.id, outlet.name
-    return safe_name(name), name.strip()
-
-
 def enrich(
     article: NormalizedArticle,
     sidecar: SidecarModel | None,
-    outlets: Mapping[str, Outlet],
+    attribution: Attribution,
     recognise_entities=None,
     extract_figures=None,
 ) -> EnrichedArticle:
-    """Combine a normalized article with its sidecar; sidecar values win."""
+    """Combine a normalized article with its sidecar (whose values win) and its outlet's attribution."""
     side = sidecar or SidecarModel()
-    outlet_id, outlet_name = resolve_outlet(side.outlet or article.outlet, outlets)
     paragraphs = article.paragraphs
     return EnrichedArticle(
         id=article.slug,
@@ -129,8 +131,10 @@ def enrich(
         published=side.published.isoformat() if side.published else article.published,
         byline=side.byline or article.byline,
         url=side.url or article.url,
-        outlet_id=outlet_id,
-        outlet_name=outlet_name,
+        outlet_id=attribution.outlet_id,
+        outlet_name=attribution.outlet_name,
+        outlet_source=attribution.source,
+        outlet_claimed=article.outlet_claimed,
         summary=side.summary,
         summary_status=side.summary_status or ("draft" if side.summary else None),
         reviewer=side.reviewer,

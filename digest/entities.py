@@ -17,26 +17,30 @@ alias matches regardless of case, accents, and hyphen or space ("al-Assad", "al 
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import ahocorasick
+
+from digest.cache import JsonCache
 from digest.paths import safe_name
 from digest.records import Entity, EntityMention, Problem
 from digest.schemas import GazetteerModel
 from digest.validation import load_with_positions
 
-GAZETTEER_FILE = "entities.yml"
+GAZETTEER = "entities"  # content/entities.yml (or .yaml)
 KINDS = {"people": "person", "places": "place", "organisations": "organisation", "events": "event"}
 
-def load_gazetteer(path: Path) -> tuple[dict[str, Entity], list[Problem]]:
+def load_gazetteer(path: Path | None) -> tuple[dict[str, Entity], list[Problem]]:
     """Entities by id. A missing file is an empty gazetteer; a broken one is reported, not raised."""
-    if not path.exists():
+    if path is None or not path.exists():
         return {}, []
     model, loaded, problems = load_with_positions(GazetteerModel, path)
     if model is None:
@@ -59,44 +63,115 @@ def load_gazetteer(path: Path) -> tuple[dict[str, Entity], list[Problem]]:
     return entities, problems
 
 
-def recognise(paragraphs: Sequence[str], gazetteer: dict[str, Entity]) -> tuple[EntityMention, ...]:
-    """The first mention of each gazetteer entity, in reading order."""
-    if not gazetteer:
-        return ()
-    matcher = _matcher(tuple(gazetteer.values()))
-    mentions: dict[str, EntityMention] = {}
-    for number, paragraph in enumerate(paragraphs):
-        for match in matcher.pattern.finditer(_fold(paragraph)):
-            entity = matcher.entity_of.get(match[0]) or matcher.entity_of.get(_lookup_key(match[0]))
-            if entity is not None and entity.id not in mentions:
-                mentions[entity.id] = EntityMention(
-                    entity_id=entity.id, name=entity.name, kind=entity.kind,
-                    surface=paragraph[match.start() : match.end()], paragraph=number,
-                    start=match.start(), end=match.end(),
-                )
-    return tuple(mentions.values())
+class EntityRecogniser:
+    """Finds gazetteer names in text in time linear in the text, whatever the number of aliases.
+
+    All aliases go into one Aho-Corasick automaton (pyahocorasick) over a canonical form of the
+    text: accents folded, case lowered, runs of spaces and hyphens made one space, and ’ made '.
+    Each character keeps its offset, so mentions point into the original paragraph. A match
+    counts where it starts and ends at word boundaries; an alias in capitals must also match
+    case for case; at each position the longest name wins and matches do not overlap, as in
+    reading. Different keys ending at one place differ in length, so at most the longest
+    alias's length of them end at any character: the work per character has a fixed bound.
+
+    With ``cache_dir``, results are cached per article by the gazetteer's fingerprint and the
+    text, so an unchanged article is not matched again.
+    """
+
+    def __init__(self, gazetteer: dict[str, Entity], cache_dir: Path | None = None):
+        entries: dict[str, list[tuple[Entity, str | None]]] = {}
+        for entity in gazetteer.values():
+            for surface in _surfaces(entity):
+                cased = _canonical(surface.strip(" -‐‑–"))[0]
+                if cased.strip():
+                    entries.setdefault(_lower(cased), []).append((entity, cased if _is_acronym(cased) else None))
+        self.fingerprint = hashlib.sha256(json.dumps(sorted(
+            (e.id, e.name, e.kind, list(e.aliases)) for e in gazetteer.values()
+        )).encode()).hexdigest()
+        self._automaton = ahocorasick.Automaton() if entries else None
+        for key, found in entries.items():
+            self._automaton.add_word(key, (len(key), tuple(found)))
+        if self._automaton is not None:
+            self._automaton.make_automaton()
+        self._cache = JsonCache(cache_dir, "entities") if cache_dir else None
+
+    def __call__(self, paragraphs: Sequence[str]) -> tuple[EntityMention, ...]:
+        if self._automaton is None:
+            return ()
+        if self._cache is None:
+            return self._recognise(paragraphs)
+        return self._cache.get_or_compute(
+            (self.fingerprint, json.dumps(list(paragraphs), ensure_ascii=False)),
+            lambda: self._recognise(paragraphs),
+            lambda mentions: [dataclasses.astuple(m) for m in mentions],
+            lambda rows: tuple(EntityMention(*row) for row in rows),
+        )
+
+    def knows(self, name: str) -> bool:
+        """Whether ``name`` as a whole is one of the gazetteer's names or aliases."""
+        return any(m.start == 0 and m.end == len(name) for m in self._recognise([name]))
+
+    def _recognise(self, paragraphs: Sequence[str]) -> tuple[EntityMention, ...]:
+        mentions: dict[str, EntityMention] = {}
+        for number, paragraph in enumerate(paragraphs):
+            for start, end, entity in self._matches(paragraph):
+                if entity.id not in mentions:
+                    mentions[entity.id] = EntityMention(
+                        entity_id=entity.id, name=entity.name, kind=entity.kind,
+                        surface=paragraph[start:end], paragraph=number, start=start, end=end,
+                    )
+        return tuple(mentions.values())
+
+    def _matches(self, paragraph: str) -> list[tuple[int, int, Entity]]:
+        """Leftmost-longest, non-overlapping mentions as (start, end, entity) in paragraph offsets."""
+        cased, origin = _canonical(paragraph)
+        lowered = _lower(cased)
+        longest: dict[int, tuple[int, Entity]] = {}
+        for last, (length, found) in self._automaton.iter(lowered):
+            start, end = last + 1 - length, last + 1
+            if (start and _is_word(lowered[start - 1])) or (end < len(lowered) and _is_word(lowered[end])):
+                continue
+            entity = next((e for e, exact in found if exact is None or cased[start:end] == exact), None)
+            if entity is not None and longest.get(start, (0,))[0] < end:
+                longest[start] = (end, entity)
+        chosen, cursor = [], 0
+        for start in sorted(longest):
+            end, entity = longest[start]
+            if start >= cursor:
+                chosen.append((origin[start], origin[end - 1] + 1, entity))
+                cursor = end
+        return chosen
 
 
-@dataclass(frozen=True)
-class _Matcher:
-    pattern: re.Pattern
-    entity_of: dict[str, Entity]  # exact-case acronyms and folded, lowercased names
+_SEPARATORS = re.compile(r"[\s\-‐‑–]+")
 
 
-@lru_cache(maxsize=8)
-def _matcher(entities: tuple[Entity, ...]) -> _Matcher:
-    """One regular expression for the whole gazetteer, longest names first; built once per gazetteer."""
-    entity_of: dict[str, Entity] = {}
-    alternatives = []
-    for entity in entities:
-        for surface in _surfaces(entity):
-            folded = _fold(surface)
-            key = folded if _is_acronym(folded) else _lookup_key(folded)
-            entity_of.setdefault(key, entity)
-            alternatives.append(folded)
-    alternatives.sort(key=len, reverse=True)
-    body = "|".join(_surface_pattern(s) for s in dict.fromkeys(alternatives))
-    return _Matcher(re.compile(rf"(?<!\w)(?:{body})(?!\w)"), entity_of)
+def _canonical(text: str) -> tuple[str, list[int]]:
+    """``text`` with accents folded, ’ as ', and each run of spaces or hyphens as one space;
+    with the offset in ``text`` of each character."""
+    folded = _fold(text).replace("’", "'")
+    pieces, origin, cursor = [], [], 0
+    for run in _SEPARATORS.finditer(folded):
+        pieces.append(folded[cursor : run.start()])
+        origin.extend(range(cursor, run.start()))
+        pieces.append(" ")
+        origin.append(run.start())
+        cursor = run.end()
+    pieces.append(folded[cursor:])
+    origin.extend(range(cursor, len(folded)))
+    return "".join(pieces), origin
+
+
+def _lower(text: str) -> str:
+    """Lower case, one character for one (a few characters lengthen when lowered; they stay)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 def _slug(name: str) -> str:
@@ -110,12 +185,6 @@ def _surfaces(entity: Entity) -> list[str]:
 
 def _is_acronym(surface: str) -> bool:
     return surface.isupper()
-
-
-def _surface_pattern(surface: str) -> str:
-    words = [re.escape(w) for w in re.split(r"[\s\-‐‑–]+", surface.strip()) if w]
-    pattern = r"[\s\-‐‑–]+".join(words).replace("'", "['’]").replace("’", "['’]")
-    return pattern if _is_acronym(surface) else f"(?i:{pattern})"
 
 
 def _lookup_key(surface: str) -> str:
@@ -158,7 +227,7 @@ def suggest_candidates(
     articles: Iterable[Sequence[str]], gazetteer: dict[str, Entity], min_articles: int = 2
 ) -> list[Candidate]:
     """Capitalised names that several articles use and the gazetteer does not know, most used first."""
-    known = _matcher(tuple(gazetteer.values())) if gazetteer else None
+    known = EntityRecogniser(gazetteer) if gazetteer else None
     seen_in: Counter[str] = Counter()
     lowercase_words: Counter[str] = Counter()
     examples: dict[str, str] = {}
@@ -169,7 +238,7 @@ def suggest_candidates(
             lowercase_words.update(w for w in re.findall(r"\b[a-z]+\b", paragraph))
             for match in _NAME.finditer(paragraph):
                 name = _trim_name(match[0])
-                if not name or (known and known.pattern.fullmatch(_fold(name))):
+                if not name or (known and known.knows(name)):
                     continue
                 names_here.add(name)
                 examples.setdefault(name, paragraph[max(0, match.start() - 60) : match.end() + 60])

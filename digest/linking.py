@@ -95,8 +95,9 @@ def _outlet_boilerplate(articles: Sequence[EnrichedArticle]) -> set[tuple[str, s
     return {key for key, count in seen.items() if count > 1}
 
 
-def _outlet_key(article: EnrichedArticle) -> str:
-    return article.outlet_id or article.outlet_name or urlparse(article.url or "").netloc
+def _outlet_key(article: EnrichedArticle) -> str | None:
+    """The attributed outlet only: a page's own address or name is a claim (digest/attribution.py)."""
+    return article.outlet_id
 
 
 def _url_words(url: str | None) -> list[str]:
@@ -307,7 +308,7 @@ def _related(
     candidates = [j for j, score in score_of.items() if score >= settings.min_related_score] + story_members
     candidates = [j for j in dict.fromkeys(candidates) if articles[j].id not in dropped]
     outlet = _outlet_key(article)
-    candidates.sort(key=lambda j: (not same_story(j), _outlet_key(articles[j]) == outlet, -score_of.get(j, 0.0)))
+    candidates.sort(key=lambda j: (not same_story(j), outlet is not None and _outlet_key(articles[j]) == outlet, -score_of.get(j, 0.0)))
     pinned = [index_of[p] for p in article.overrides.pin_related if p in index_of and p not in dropped]
     chosen = list(dict.fromkeys(pinned + candidates))[: settings.max_related]
     return tuple(

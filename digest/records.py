@@ -50,6 +50,7 @@ class Capture:
     path: Path
     kind: CaptureKind
     data: bytes = field(repr=False)
+    sidecar: Path | None = None  # the editors' sidecar beside it, when there is exactly one
 
     @property
     def sha256(self) -> str:
@@ -66,7 +67,7 @@ class NormalizedArticle:
     subtitle: str | None = None
     published: str | None = None  # ISO 8601 date (YYYY-MM-DD)
     byline: str | None = None
-    outlet: str | None = None  # an outlet id, a domain or a name as found on the page
+    outlet_claimed: str | None = None  # the outlet the page names itself (a claim, never an attribution)
     language: str | None = None
     url: str | None = None
 
@@ -140,6 +141,8 @@ class EnrichedArticle:
     url: str | None = None
     outlet_id: str | None = None
     outlet_name: str | None = None  # shown when the outlet has no profile yet
+    outlet_source: str | None = None  # the evidence for outlet_id: "editor" or "source-url"
+    outlet_claimed: str | None = None  # what the page says its outlet is; not confirmed
     summary: str | None = None  # editor's Markdown
     summary_status: str | None = None  # "draft" or "reviewed"
     reviewer: str | None = None

@@ -80,6 +80,11 @@ class ProvenanceModel(_Strict):
     """Where a capture came from, written by `digest add` so that it can be traced and re-checked."""
 
     source: ShortText | None = Field(None, description="The URL or file the capture was taken from.")
+    url: HttpUrl | None = Field(
+        None,
+        description="The address the capture's bytes came from: fetched by `digest add` (after redirects), "
+        "or given with --url for a saved file. Its host attributes the article to the profile with that domain.",
+    )
     retrieved: dt.datetime | None = Field(None, description="When the capture was taken (UTC).")
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
         None, description="SHA-256 of the capture's bytes as stored."

@@ -60,6 +60,9 @@ def validate_loaded(
     schema: type[T] | Any, loaded: LoadedYaml, path: Path, keys: tuple[Any, ...] = ()
 ) -> tuple[T | None, list[Problem]]:
     """Validate the mapping at ``keys`` in parsed YAML; each error becomes a Problem at its position."""
+    duplicates = loaded.duplicates_under(keys)
+    if duplicates:
+        return None, [Problem(str(path), d.message, "error", d.line, d.column) for d in duplicates]
     data = loaded.data
     for key in keys:
         data = data[key]

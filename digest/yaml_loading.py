@@ -3,7 +3,9 @@
 Editors fix what they are pointed at, so every error must carry a line and a column: the
 loader keeps the YAML node tree beside the data and maps a path of keys back to a position.
 Aliases are refused outright: a sidecar has no use for them, and expanding them is how a
-"billion laughs" file exhausts memory.
+"billion laughs" file exhausts memory. A key written twice in one mapping is recorded with both
+positions: YAML loaders keep the last value silently, which would let a second `rating:` flip an
+outlet from very-low to high unseen, so the validator refuses the mapping that holds it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,19 @@ class _NoAliasLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node, deep=False):  # noqa: D102 - PyYAML hook
+        self.flatten_mapping(node)  # merge keys (<<) first, so a key they repeat is seen too
+        first_seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                earlier = first_seen.setdefault(key, key_node)
+            except TypeError:
+                continue  # an unhashable key: the base constructor reports it
+            if earlier is not key_node:
+                self.duplicates.append((node, key, earlier.start_mark, key_node.start_mark))
+        return super().construct_mapping(node, deep)
+
     def construct_yaml_timestamp(self, node):  # noqa: D102 - PyYAML hook
         # A date-shaped value that is not a real date (2017-13-45) stays a string, so that the
         # schema reports it at its field, like any other bad value, instead of the loader crashing.
@@ -44,9 +59,31 @@ _NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoAliasLoader.con
 
 
 @dataclass(frozen=True)
+class DuplicateKey:
+    """A key written twice in one mapping: where the mapping is, and both 1-based lines."""
+
+    mapping_keys: tuple[Any, ...]  # the path of keys and indexes to the mapping holding it
+    key: Any
+    first_line: int
+    first_column: int
+    line: int
+    column: int
+
+    @property
+    def message(self) -> str:
+        return (f"duplicate key {self.key!r}: written at line {self.first_line} and again at line {self.line}; "
+                "YAML would keep only the last value, so neither is used until one is removed")
+
+
+@dataclass(frozen=True)
 class LoadedYaml:
     data: Any
     root: Node | None
+    duplicates: tuple[DuplicateKey, ...] = ()
+
+    def duplicates_under(self, keys: tuple[Any, ...]) -> list[DuplicateKey]:
+        """Duplicate keys inside the value at ``keys``, the key at ``keys`` itself included."""
+        return [d for d in self.duplicates if (*d.mapping_keys, d.key)[: len(keys)] == keys]
 
     def position(self, keys: tuple[Any, ...], of_value: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the key at ``keys``, or of its nearest existing parent.
@@ -86,6 +123,7 @@ def load_yaml_text(text: str) -> LoadedYaml:
         before = text[: err.position]
         line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
         raise InputError(f"invalid YAML: control character U+{err.character:04X} is not allowed", line, column) from None
+    loader.duplicates = []
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
@@ -99,7 +137,27 @@ def load_yaml_text(text: str) -> LoadedYaml:
         raise InputError("invalid YAML: nested too deeply") from None
     finally:
         loader.dispose()
-    return LoadedYaml(data, root)
+    return LoadedYaml(data, root, _located(root, loader.duplicates))
+
+
+def _located(root: Node | None, found: list) -> tuple[DuplicateKey, ...]:
+    """Duplicates with the key path of the mapping that holds each, found by walking the node tree."""
+    if not found:
+        return ()
+    paths: dict[int, tuple[Any, ...]] = {}
+    pending: list[tuple[Node, tuple[Any, ...]]] = [(root, ())] if root is not None else []
+    while pending:
+        node, path = pending.pop()
+        paths[id(node)] = path
+        if isinstance(node, MappingNode):
+            pending.extend((value, (*path, key.value if isinstance(key, ScalarNode) else None)) for key, value in node.value)
+        elif isinstance(node, SequenceNode):
+            pending.extend((item, (*path, index)) for index, item in enumerate(node.value))
+    located = (
+        DuplicateKey(paths.get(id(node), ()), key, first.line + 1, first.column + 1, again.line + 1, again.column + 1)
+        for node, key, first, again in found
+    )
+    return tuple(sorted(located, key=lambda d: (d.line, d.column)))
 
 
 def load_yaml_file(path: Path) -> LoadedYaml:

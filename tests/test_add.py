@@ -73,12 +73,12 @@ def test_add_file_stores_the_bytes_and_a_draft_stub(content, saved):
     assert yaml.safe_load(text) == {
         "title": "Troops leave the base",
         "url": "https://wire.example/2018/troops",
-        "outlet": "wire",
         "published": dt.date(2018, 3, 12),
         "summary": "",
         "summary_status": "draft",
         "provenance": {
             "source": "troops.txt",
+            "url": "https://wire.example/2018/troops",
             "retrieved": "2026-11-21T12:30:00Z",
             "sha256": hashlib.sha256(saved.read_bytes()).hexdigest(),
         },
@@ -217,8 +217,8 @@ def test_add_url_stores_the_page_with_its_address(content, server):
     articles = content / "articles"
     assert (articles / f"{result.slug}.html").read_bytes() == PAGE
     sidecar = yaml.safe_load((articles / f"{result.slug}.yml").read_text())
-    assert sidecar["url"] == sidecar["provenance"]["source"] == f"{server}/article"
-    assert sidecar["outlet"] == "wire"  # named on the page
+    assert sidecar["url"] == sidecar["provenance"]["source"] == sidecar["provenance"]["url"] == f"{server}/article"
+    assert "outlet" not in sidecar  # the page names The Wire, but a page's word is no evidence
     assert sidecar["summary_status"] == "draft"
     assert sidecar["provenance"]["sha256"] == hashlib.sha256(PAGE).hexdigest()
 

@@ -83,8 +83,10 @@ def test_each_article_page_has_summary_outlet_note_and_related_links(built_site)
         assert _words(sidecar["summary"])[:80] in text, record["id"]
         if sidecar.get("outlet"):
             assert _words(outlets[sidecar["outlet"]]["note"])[:80] in text, record["id"]
+            assert (record["outlet"], record["outlet_source"]) == (sidecar["outlet"], "editor")
+            assert "Outlet attributed by the digest s editors" in text
         else:
-            assert "does not name its outlet" in text
+            assert "have not attributed this article to an outlet" in text
         related_heading = soup.find(id="related-coverage")
         related_list = related_heading.find_next("ul")
         assert related_list is not None and related_list.find("a"), f"{record['id']} has no related links"
@@ -106,7 +108,7 @@ def test_articles_json_and_index_pages(built_site):
 def test_unattributed_capture_stays_unattributed(built_site):
     data = json.loads((built_site / "data" / "articles.json").read_text())
     khsham = next(a for a in data["articles"] if a["id"] == "khsham-monument-deir-ez-zor")
-    assert khsham["outlet"] is None
+    assert khsham["outlet"] is None and khsham["outlet_source"] is None
 
 
 def test_mkdocs_strict_build_from_the_repository_root(tmp_path):

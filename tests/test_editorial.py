@@ -1,4 +1,7 @@
-from digest.editorial import enrich, load_editorial, load_outlets, load_sidecar, resolve_outlet
+from digest.attribution import Attribution, attribute
+from digest.editorial import enrich, load_editorial, load_outlets
+from digest.schemas import SidecarModel
+from digest.validation import load_and_validate
 from digest.records import NormalizedArticle
 
 
@@ -32,39 +35,44 @@ def test_missing_outlets_and_digest_files_build_an_empty_editorial_layer(make_co
 
 def test_sidecar_unknown_key_gets_did_you_mean_and_position(make_content):
     content = make_content({"articles/a.yml": "title: A\nsumary: oops\n"})
-    sidecar, problems = load_sidecar(content / "articles" / "a.yml")
+    sidecar, problems = load_and_validate(SidecarModel, content / "articles" / "a.yml")
     assert sidecar is None
     assert (problems[0].line, problems[0].column) == (2, 1)
     assert "did you mean 'summary'" in problems[0].message
 
 
-def test_outlet_resolves_by_id_domain_or_name_and_unknown_outlets_keep_a_name(make_content):
+def test_editors_outlet_resolves_by_id_domain_or_name_and_unknown_outlets_keep_a_name(make_content):
     content = make_content({"outlets.yml": "wire:\n  name: The Wire\n  domains: [wire.example]\n"})
     outlets, _ = load_outlets(content / "outlets.yml")
-    assert resolve_outlet("wire", outlets) == ("wire", "The Wire")
-    assert resolve_outlet("www.wire.example", outlets) == ("wire", "The Wire")
-    assert resolve_outlet("the wire", outlets) == ("wire", "The Wire")
-    assert resolve_outlet("other.example", outlets)[1] == "other.example"
-    assert resolve_outlet(None, outlets) == (None, None)
+
+    def editors(outlet):
+        attribution = attribute(SidecarModel(outlet=outlet), "0" * 64, outlets)
+        return attribution.outlet_id, attribution.outlet_name, attribution.source
+
+    assert editors("wire") == ("wire", "The Wire", "editor")
+    assert editors("www.wire.example") == ("wire", "The Wire", "editor")
+    assert editors("the wire") == ("wire", "The Wire", "editor")
+    assert editors("other.example")[1:] == ("other.example", "editor")
+    assert editors(None) == (None, None, None)
 
 
 def test_sidecar_values_win_over_normalization(make_content):
     content = make_content(
         {"articles/a.yml": "title: Editor title\npublished: 2020-01-02\nsummary: '*Short*'\nsummary_status: reviewed\ntags: [x]\nrelated: {pin: [b], drop: [c]}\n"}
     )
-    sidecar, problems = load_sidecar(content / "articles" / "a.yml")
+    sidecar, problems = load_and_validate(SidecarModel, content / "articles" / "a.yml")
     assert problems == []
-    normalized = NormalizedArticle(slug="a", paragraphs=("Body.",), title="Page title", published="2019-01-01", outlet="x.example")
-    article = enrich(normalized, sidecar, {})
+    normalized = NormalizedArticle(slug="a", paragraphs=("Body.",), title="Page title", published="2019-01-01", outlet_claimed="x.example")
+    article = enrich(normalized, sidecar, Attribution())
     assert (article.title, article.published, article.summary_status) == ("Editor title", "2020-01-02", "reviewed")
     assert article.overrides.pin_related == ("b",) and article.overrides.drop_related == ("c",)
-    assert article.outlet_name == "x.example"
+    assert (article.outlet_id, article.outlet_claimed) == (None, "x.example")  # a page's claim is no attribution
 
 
 def test_summary_without_status_counts_as_draft():
     from digest.schemas import SidecarModel
 
-    article = enrich(NormalizedArticle(slug="a", paragraphs=("p",)), SidecarModel(summary="text"), {})
+    article = enrich(NormalizedArticle(slug="a", paragraphs=("p",)), SidecarModel(summary="text"), Attribution())
     assert article.summary_status == "draft"
 
 

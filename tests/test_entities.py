@@ -4,7 +4,17 @@ from pathlib import Path
 
 import yaml
 
-from digest.entities import candidates_yaml, load_gazetteer, recognise, suggest_candidates
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digest.entities import EntityRecogniser, _fold, _is_acronym, _lookup_key, _surfaces, candidates_yaml, load_gazetteer, suggest_candidates
+from digest.records import Entity
+
+
+def recognise(paragraphs, gazetteer):
+    return EntityRecogniser(gazetteer)(paragraphs)
 
 GAZETTEER = """\
 people:
@@ -112,3 +122,65 @@ def test_cli_prints_suggestions_ready_to_paste(tmp_path):
     result = CliRunner().invoke(main, ["entities", "suggest", "--content", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert yaml.safe_load(result.stdout) == {"people": [{"name": "Ivan Petrov"}]}
+
+
+def _regex_reference(paragraphs, gazetteer):
+    """The former recogniser, one regular expression of every alias: the oracle for the automaton.
+
+    One fix: it looked an acronym's match up as written, so "IS  IS" (two spaces) matched the
+    alias "IS IS" and was then dropped; here the spaces are folded before the lookup.
+    """
+    separator = r"[\s\-‐‑–]+"
+
+    def pattern(surface):
+        words = [re.escape(w) for w in re.split(separator, surface.strip()) if w]
+        body = separator.join(words).replace("'", "['’]").replace("’", "['’]")
+        return body if _is_acronym(surface) else f"(?i:{body})"
+
+    entity_of, alternatives = {}, []
+    for entity in gazetteer.values():
+        for surface in _surfaces(entity):
+            folded = _fold(surface)
+            entity_of.setdefault(re.sub(separator, " ", folded.strip()).replace("’", "'") if _is_acronym(folded) else _lookup_key(folded), entity)
+            alternatives.append(folded)
+    alternatives.sort(key=len, reverse=True)
+    regex = re.compile(rf"(?<!\w)(?:{'|'.join(pattern(a) for a in dict.fromkeys(alternatives))})(?!\w)")
+    found = {}
+    for number, paragraph in enumerate(paragraphs):
+        for match in regex.finditer(_fold(paragraph)):
+            entity = entity_of.get(re.sub(separator, " ", match[0]).replace("’", "'")) or entity_of.get(_lookup_key(match[0]))
+            found.setdefault(entity.id, (entity.id, number, match.start(), match.end()))
+    return list(found.values())
+
+
+_WORDS = ["Assad", "al", "Hméymim", "Air", "Base", "IS", "SAA", "Daesh", "Abu", "O’Neil", "is", "base"]
+
+
+@st.composite
+def gazetteers_and_texts(draw):
+    aliases = draw(st.lists(
+        st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(lambda words: draw(st.sampled_from([" ", "-"])).join(words)),
+        min_size=1, max_size=8, unique_by=lambda alias: _lookup_key(alias)))
+    gazetteer = {f"e{n}": Entity(id=f"e{n}", name=alias, kind="place") for n, alias in enumerate(aliases)}
+    variants = [*aliases, *(a.upper() for a in aliases), *(a.lower() for a in aliases), *(a.replace(" ", "  -") for a in aliases)]
+    pieces = st.one_of(st.sampled_from(variants), st.sampled_from([*_WORDS, " ", "  ", "-", " – ", ", ", ". ", "x", "'", "’"]))
+    paragraphs = draw(st.lists(st.lists(pieces, max_size=25).map("".join), min_size=1, max_size=3))
+    return gazetteer, paragraphs
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(gazetteers_and_texts())
+def test_the_automaton_finds_what_the_former_regular_expression_found(case):
+    gazetteer, paragraphs = case
+    found = [(m.entity_id, m.paragraph, m.start, m.end) for m in EntityRecogniser(gazetteer)(paragraphs)]
+    assert found == _regex_reference(paragraphs, gazetteer)
+
+
+def test_recognition_is_cached_per_article_by_gazetteer_and_text(tmp_path, monkeypatch):
+    entities, _ = gazetteer(tmp_path)
+    paragraphs = ["Jets left Khmeimim."]
+    first = EntityRecogniser(entities, tmp_path / "cache")(paragraphs)
+    monkeypatch.setattr(EntityRecogniser, "_recognise", lambda self, p: ())
+    assert EntityRecogniser(entities, tmp_path / "cache")(paragraphs) == first != ()
+    changed = {**entities, "x": Entity(id="x", name="Jets", kind="organisation")}
+    assert EntityRecogniser(changed, tmp_path / "cache")(paragraphs) == ()  # another gazetteer: computed again

@@ -11,7 +11,7 @@ from digest.records import EditorialOverrides, EnrichedArticle, EntityMention
 
 def article(id, title, text, outlet, published, entities=()):
     return EnrichedArticle(
-        id=id, title=title, paragraphs=tuple(text.split("\n")), outlet_name=outlet,
+        id=id, title=title, paragraphs=tuple(text.split("\n")), outlet_id=outlet, outlet_name=outlet,
         published=published, entities=tuple(entities),
     )
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.captures import MAX_CAPTURE_BYTES, discover_captures, sidecar_path
+from digest.captures import MAX_CAPTURE_BYTES, discover_captures
 from digest.extract.decoding import decode
 from digest.errors import InputError
 from digest.records import Problem
@@ -80,7 +80,7 @@ def test_a_symbolic_link_leaving_content_is_refused_and_named(make_content, tmp_
     assert [c.slug for c in captures] == ["good"]
     for name in ("leak.txt", "leak2.html", "good.yml"):
         assert "outside the content folder" in problems_for(problems, name)[0].message
-    assert sidecar_path(content, "good") is None
+    assert captures[0].sidecar is None
 
 
 def test_a_symbolic_link_inside_content_is_followed(make_content):

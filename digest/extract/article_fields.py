@@ -1,4 +1,4 @@
-"""Fields of an article found in the lines around its text: date, byline, language, outlet.
+"""Fields of an article found in the lines around its text: date, byline, language, claimed outlet.
 
 Every finder here works on plain strings so that text, HTML and Markdown captures share them.
 """
@@ -6,12 +6,9 @@ Every finder here works on plain strings so that text, HTML and Markdown capture
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit
-
-from digest.records import Outlet
 
 _MONTHS = {
     name: number
@@ -75,31 +72,6 @@ def find_url(lines: Iterable[str]) -> str | None:
         if match:
             return match.group()
     return None
-
-
-def domain_of(url: str) -> str | None:
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.") or None
-
-
-def match_outlet(outlets: Mapping[str, Outlet], url: str | None, page_text: str) -> str | None:
-    """The id of the profile whose domain serves url, or whose name or domain the page shows."""
-    host = domain_of(url) if url else None
-    if host:
-        for outlet_id, outlet in outlets.items():
-            if any(host == domain or host.endswith("." + domain) for domain in outlet.domains):
-                return outlet_id
-    words = _words_only(page_text) if outlets else ""
-    for outlet_id, outlet in outlets.items():
-        names = (outlet.name, *outlet.domains)
-        if any(name and f" {_words_only(name)} " in f" {words} " for name in names):
-            return outlet_id
-    return None
-
-
-def _words_only(text: str) -> str:
-    """Lower-case words joined by single spaces, so "Zaman al-Wasl" matches "(Zaman Al Wasl)-"."""
-    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def outlet_named_on_page(lines: Iterable[str]) -> str | None:

@@ -2,24 +2,24 @@
 
 This is the only entry point the pipeline uses, so the method behind it can change without
 touching the rest. Each kind of capture has its own reader (text, HTML, Markdown); what they
-share is settled here: decoding, the outlet, its editors' hints, and the language.
+share is settled here: decoding, the attributed outlet's hints, the outlet the page claims to
+be from, and the language. The page's claim is recorded, never trusted (digest/attribution.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import replace
 
-
-from digest.extract.article_fields import ArticleParts, domain_of, guess_language, match_outlet, outlet_named_on_page
+from digest.attribution import web_host
+from digest.extract.article_fields import ArticleParts, guess_language, outlet_named_on_page
 from digest.extract.decoding import decode, decode_unrepaired, repair
 from digest.errors import InputError
 from digest.site.escaping import safe_url
 from digest.extract.hints import HintError, compile_hint
 from digest.extract.html_extraction import read_html_page
 from digest.extract.markdown_extraction import read_markdown
-from digest.records import Capture, NormalizedArticle, Outlet
+from digest.records import Capture, NormalizedArticle
 from digest.extract.text_extraction import read_text_page
 
 
@@ -27,18 +27,18 @@ _READERS = {"txt": read_text_page, "md": read_markdown}
 _SPACE = re.compile(r"\s+")
 
 
-def normalize(capture: Capture, outlets: Mapping[str, Outlet] = {}) -> NormalizedArticle:
-    """Raises InputError for a capture that is not text or holds no article."""
+def normalize(capture: Capture, hints: tuple[str, ...] = ()) -> NormalizedArticle:
+    """Raises InputError for a capture that is not text or holds no article.
+
+    ``hints`` are the chrome patterns of the outlet the article is attributed to on evidence.
+    """
     if capture.kind == "html":
         text = decode_unrepaired(capture.data)
         parts = _repaired(read_html_page(text))
     else:
         text = decode(capture.data)
         parts = _READERS[capture.kind](text)
-    outlet_id = match_outlet(outlets, parts.url, text)
-    paragraphs = parts.paragraphs
-    if outlet_id:
-        paragraphs = _without_hinted_chrome(paragraphs, outlets[outlet_id].hints)
+    paragraphs = _without_hinted_chrome(parts.paragraphs, hints)
     if not paragraphs:
         raise InputError("no article text found in the capture")
     return NormalizedArticle(
@@ -48,7 +48,7 @@ def normalize(capture: Capture, outlets: Mapping[str, Outlet] = {}) -> Normalize
         subtitle=parts.subtitle,
         published=parts.published,
         byline=parts.byline,
-        outlet=outlet_id or _outlet_on_page(parts, text),
+        outlet_claimed=_outlet_claimed(parts, text),
         language=parts.language or guess_language(" ".join(paragraphs)),
         url=safe_url(parts.url),  # a page's canonical link is hostile too: web addresses only
     )
@@ -63,8 +63,11 @@ def _repaired(parts: ArticleParts) -> ArticleParts:
     return replace(parts, paragraphs=tuple(filter(None, repaired[3:])), title=title, subtitle=subtitle, byline=byline)
 
 
-def _outlet_on_page(parts: ArticleParts, text: str) -> str | None:
-    return (domain_of(parts.url) if parts.url else None) or parts.site_name or outlet_named_on_page(text.splitlines())
+def _outlet_claimed(parts: ArticleParts, text: str) -> str | None:
+    """What the page names as its outlet: its site name, its own address's host, or a copyright owner."""
+    host = web_host(parts.url) if parts.url else None
+    claim = parts.site_name or (host.removeprefix("www.") if host else None) or outlet_named_on_page(text.splitlines())
+    return " ".join(claim.split())[:200] if claim else None
 
 
 def _without_hinted_chrome(paragraphs: tuple[str, ...], hints: tuple[str, ...]) -> tuple[str, ...]:

@@ -21,11 +21,12 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from digest.site.escaping import attribute_value, editor_markdown, heading_text, safe_url, shown_text, text_node
+from digest.attribution import Attribution, claim_confirmed
 from digest.figures import counted_thing, sentence_around
 from digest.paths import safe_name
 from digest.records import EnrichedArticle, EntityMention, Figure, LinkedDigest, Page, RenderedSite, Story
 from digest.schemas import RATING_SCALE
+from digest.site.escaping import attribute_value, editor_markdown, heading_text, safe_url, shown_text, text_node
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 ARTICLES_PER_INDEX_PAGE = 500
@@ -40,6 +41,10 @@ RATING_LABELS = {
     "very-low": "Very low reliability",
 }
 NOT_ASSESSED = "Not yet assessed"
+ATTRIBUTION_NOTES = {
+    "editor": "Outlet attributed by the digest's editors.",
+    "source-url": "Outlet attributed from the address the capture was fetched from.",
+}
 ENTITY_SECTIONS = {"person": "People", "place": "Places", "organisation": "Organisations", "event": "Events"}
 # Page titles reach the theme's <title> and header, which we do not control: keep them plain.
 _TITLE_LOOKALIKES = str.maketrans({"<": "‹", ">": "›", "&": "＆", '"': "”", "'": "’", "`": "ˋ", "{": "❴", "}": "❵"})
@@ -229,6 +234,8 @@ def _articles_json(digest: LinkedDigest, page_url: Callable[[str], str]) -> byte
                 "subtitle": article.subtitle,
                 "outlet": article.outlet_id,
                 "outlet_name": article.outlet_name,
+                "outlet_source": article.outlet_source,
+                "outlet_claimed": article.outlet_claimed,
                 "published": article.published,
                 "byline": article.byline,
                 "url": article.url,
@@ -243,6 +250,13 @@ def _articles_json(digest: LinkedDigest, page_url: Callable[[str], str]) -> byte
             }
         )
     return json.dumps({"articles": records}, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _unconfirmed_claim(article: EnrichedArticle, digest: LinkedDigest) -> str | None:
+    """The outlet the page claims, unless the evidence already says the same."""
+    attribution = Attribution(article.outlet_id, article.outlet_name, article.outlet_source)  # type: ignore[arg-type]
+    claim = article.outlet_claimed
+    return None if claim_confirmed(claim, attribution, digest.outlets) else claim
 
 
 def _shared_story(digest: LinkedDigest, article_id: str) -> Story | None:
@@ -339,6 +353,8 @@ def render_site(
                 "article.md.j2", path, article.title,
                 article=article,
                 outlet=digest.outlets.get(article.outlet_id or ""),
+                attribution_note=ATTRIBUTION_NOTES.get(article.outlet_source or ""),
+                unconfirmed_claim=_unconfirmed_claim(article, digest),
                 paragraphs=renderer.paragraphs_with_entity_links(article, path),
                 related=[(renderer.by_id[r.id], r) for r in digest.related.get(article.id, ()) if r.id in renderer.by_id],
                 story=_shared_story(digest, article.id),
