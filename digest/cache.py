@@ -1,6 +1,7 @@
 """A per-article cache keyed by content hash, so a rebuild only normalizes what changed.
 
-The key covers the capture's bytes, the outlet profiles (their hints and names steer
+The key covers the capture's bytes, the lines of it that its outlet prints on other captures
+(extract/recurring.py), the outlet profiles (their hints and names steer
 normalization) and the code of the package itself, so a change to any of them invalidates
 exactly the entries it could affect and nothing stale is ever served.
 """
@@ -35,12 +36,15 @@ class NormalizationCache:
         outlets_repr = repr(sorted((k, dataclasses.astuple(v)) for k, v in outlets.items()))
         self._salt = hashlib.sha256((_code_fingerprint() + outlets_repr).encode()).hexdigest()
 
-    def _path(self, capture: Capture) -> Path:
-        key = hashlib.sha256(f"{self._salt}:{capture.slug}:{capture.sha256}".encode()).hexdigest()
+    def _path(self, capture: Capture, recurring: frozenset[str]) -> Path:
+        lines = ",".join(sorted(recurring))  # the outlet's chrome found in this capture steers its result too
+        key = hashlib.sha256(f"{self._salt}:{capture.slug}:{capture.sha256}:{lines}".encode()).hexdigest()
         return self.directory / "normalized" / key[:2] / f"{key}.json"
 
-    def get_or_compute(self, capture: Capture, compute: Callable[[], NormalizedArticle]) -> NormalizedArticle:
-        path = self._path(capture)
+    def get_or_compute(
+        self, capture: Capture, compute: Callable[[], NormalizedArticle], recurring: frozenset[str] = frozenset()
+    ) -> NormalizedArticle:
+        path = self._path(capture, recurring)
         try:
             fields = json.loads(path.read_text(encoding="utf-8"))
             fields["paragraphs"] = tuple(fields["paragraphs"])

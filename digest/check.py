@@ -15,7 +15,8 @@ from digest.cache import NormalizationCache
 from digest.captures import discover_captures, sidecar_path
 from digest.editorial import enrich, load_editorial
 from digest.entities import GAZETTEER_FILE, load_gazetteer
-from digest.pipeline import normalize_or_report
+from digest.extract.recurring import recurring_lines
+from digest.pipeline import normalize_or_report, outlet_groups
 from digest.records import Capture, EnrichedArticle, Outlet, Problem
 from digest.schemas import SidecarModel
 from digest.validation import load_with_positions
@@ -33,8 +34,9 @@ def check_content(content_dir: Path, cache_dir: Path | None = None) -> list[Prob
     problems.extend(editorial.problems)
     problems.extend(load_gazetteer(content_dir / GAZETTEER_FILE)[1])
     cache = NormalizationCache(cache_dir, editorial.outlets) if cache_dir else None
+    recurring = recurring_lines(captures, outlet_groups(content_dir, captures))
     for capture in captures:
-        problems.extend(_check_article(content_dir, capture, editorial.outlets, cache))
+        problems.extend(_check_article(content_dir, capture, editorial.outlets, cache, recurring.get(capture.slug, frozenset())))
     return sorted((_with_position(p) for p in problems), key=lambda p: (p.path, p.line or 0, p.column or 0))
 
 
@@ -69,11 +71,15 @@ def _with_position(problem: Problem) -> Problem:
 
 
 def _check_article(
-    content_dir: Path, capture: Capture, outlets: Mapping[str, Outlet], cache: NormalizationCache | None
+    content_dir: Path,
+    capture: Capture,
+    outlets: Mapping[str, Outlet],
+    cache: NormalizationCache | None,
+    recurring: frozenset[str],
 ) -> list[Problem]:
     side_path = sidecar_path(content_dir, capture.slug)
     sidecar, loaded, problems = load_with_positions(SidecarModel, side_path) if side_path else (None, None, [])
-    normalized = normalize_or_report(capture, outlets, cache)
+    normalized = normalize_or_report(capture, outlets, cache, recurring)
     if isinstance(normalized, Problem):
         return [*problems, normalized]
     if side_path and sidecar is None:

@@ -21,7 +21,10 @@ from digest.entities import GAZETTEER_FILE, load_gazetteer, recognise
 from digest.errors import InputError
 from digest.figures import extract_figures
 from digest.linking import link
+from digest.extract.article_fields import domain_of, find_url
+from digest.extract.decoding import decode
 from digest.extract.normalize import normalize
+from digest.extract.recurring import recurring_lines
 from digest.records import Capture, EnrichedArticle, LinkedDigest, NormalizedArticle, Outlet, Problem, RenderedSite
 from digest.site.render import directory_url, render_site
 
@@ -29,16 +32,31 @@ PROGRESS_THRESHOLD = 200
 
 
 def normalize_or_report(
-    capture: Capture, outlets: Mapping[str, Outlet], cache: NormalizationCache | None = None
+    capture: Capture,
+    outlets: Mapping[str, Outlet],
+    cache: NormalizationCache | None = None,
+    recurring: frozenset[str] = frozenset(),
 ) -> NormalizedArticle | Problem:
     """Normalize one capture (from the cache when unchanged), or say why it cannot be used."""
-    compute = partial(normalize, capture, outlets)
+    compute = partial(normalize, capture, outlets, recurring)
     try:
-        return cache.get_or_compute(capture, compute) if cache else compute()
+        return cache.get_or_compute(capture, compute, recurring) if cache else compute()
     except InputError as err:
         return Problem(str(capture.path), err.message, "error", err.line, err.column)
     except Exception as err:  # a bug or a pathological page must not stop the build
         return Problem(str(capture.path), f"could not be normalized ({type(err).__name__}: {err})")
+
+
+def outlet_groups(content_dir: Path, captures: list[Capture]) -> dict[str, str | None]:
+    """Which outlet each capture belongs to, for counting the lines an outlet repeats: its sidecar's
+    outlet, else its sidecar's or its own URL's domain (a broken sidecar is reported later)."""
+    groups: dict[str, str | None] = {}
+    for capture in captures:
+        side_path = sidecar_path(content_dir, capture.slug)
+        sidecar = load_sidecar(side_path)[0] if side_path else None
+        url = getattr(sidecar, "url", None) or (find_url(decode(capture.data).splitlines()[:400]) if capture.kind == "txt" else None)
+        groups[capture.slug] = getattr(sidecar, "outlet", None) or (domain_of(str(url)) if url else None)
+    return groups
 
 
 def assemble_digest(
@@ -53,10 +71,11 @@ def assemble_digest(
     cache = NormalizationCache(cache_dir, editorial.outlets) if cache_dir else None
     recognise_entities = partial(recognise, gazetteer=gazetteer)
 
+    recurring = recurring_lines(captures, outlet_groups(content_dir, captures))
     articles: list[EnrichedArticle] = []
     with Progress(transient=True, disable=not show_progress or len(captures) < PROGRESS_THRESHOLD) as progress:
         for capture in progress.track(captures, description="Normalizing captures"):
-            normalized = normalize_or_report(capture, editorial.outlets, cache)
+            normalized = normalize_or_report(capture, editorial.outlets, cache, recurring.get(capture.slug, frozenset()))
             if isinstance(normalized, Problem):
                 problems.append(normalized)
                 continue
