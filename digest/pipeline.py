@@ -54,9 +54,16 @@ def outlet_groups(content_dir: Path, captures: list[Capture]) -> dict[str, str |
     for capture in captures:
         side_path = sidecar_path(content_dir, capture.slug)
         sidecar = load_sidecar(side_path)[0] if side_path else None
-        url = getattr(sidecar, "url", None) or (find_url(decode(capture.data).splitlines()[:400]) if capture.kind == "txt" else None)
+        url = getattr(sidecar, "url", None) or (_url_on_page(capture) if capture.kind == "txt" else None)
         groups[capture.slug] = getattr(sidecar, "outlet", None) or (domain_of(str(url)) if url else None)
     return groups
+
+
+def _url_on_page(capture: Capture) -> str | None:
+    try:
+        return find_url(decode(capture.data).splitlines())
+    except InputError:
+        return None  # normalization reports the capture
 
 
 def assemble_digest(

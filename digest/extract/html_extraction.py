@@ -1,8 +1,7 @@
 """Find the article and its metadata in a saved HTML page.
 
-trafilatura finds the text, with the options of ExtractionSettings: a precise setting first,
-and a more inclusive one taken instead on pages where the precise one keeps much less (both and
-the share were chosen by cross-validation in bench/extraction.py, which prints the folds). The fields come from the page's own metadata (Open Graph,
+trafilatura finds the text, with the options of ExtractionSettings (bench/extraction.py
+cross-validates them and prints the folds). The fields come from the page's own metadata (Open Graph,
 schema.org, <meta> and <link> tags), read from the same parsed tree, which costs far less than
 trafilatura's metadata search; htmldate is asked for a date only when the tags name none.
 """
@@ -21,17 +20,6 @@ from digest.extract.settings import DEFAULT_SETTINGS, ExtractionSettings
 
 _SPACE = re.compile(r"\s+")
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
-_WORD = re.compile(r"\w+")
-
-
-def article_text(tree: lxml.html.HtmlElement, settings: ExtractionSettings = DEFAULT_SETTINGS) -> str:
-    """The article's text by the settings' primary trafilatura options, or by the fallback's on a
-    page the primary under-reads. trafilatura cleans a copy of the tree, so both read the same page."""
-    text = trafilatura.extract(tree, **settings.primary.as_arguments()) or ""
-    if settings.fallback is None:
-        return text
-    wider = trafilatura.extract(tree, **settings.fallback.as_arguments()) or ""
-    return wider if len(_WORD.findall(text)) < settings.fallback_share * len(_WORD.findall(wider)) else text
 
 
 def read_html_page(html: str, settings: ExtractionSettings = DEFAULT_SETTINGS) -> ArticleParts:
@@ -40,7 +28,7 @@ def read_html_page(html: str, settings: ExtractionSettings = DEFAULT_SETTINGS) -
     except (ValueError, lxml.etree.ParserError):
         return ArticleParts(paragraphs=())
     fields = _metadata(tree)
-    text = article_text(tree, settings)
+    text = trafilatura.extract(tree, **settings.trafilatura.as_arguments()) or ""
     paragraphs = [_SPACE.sub(" ", line).strip() for line in text.split("\n")]
     paragraphs = [paragraph for paragraph in paragraphs if paragraph]
     title = fields["title"]

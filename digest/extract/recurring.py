@@ -18,6 +18,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
+from digest.errors import InputError
 from digest.extract.decoding import decode
 from digest.records import Capture
 
@@ -37,7 +38,11 @@ def countable_lines(capture: Capture) -> set[str]:
     """Hashes of a plain-text or Markdown capture's lines (an HTML page's chrome is left to its reader)."""
     if capture.kind == "html":
         return set()
-    return {line_key(line) for line in decode(capture.data).splitlines() if len(_WORD.findall(line)) >= MIN_WORDS}
+    try:
+        text = decode(capture.data)
+    except InputError:
+        return set()  # normalization reports the capture
+    return {line_key(line) for line in text.splitlines() if len(_WORD.findall(line)) >= MIN_WORDS}
 
 
 def recurring_lines(
