@@ -22,7 +22,7 @@ from digest.errors import InputError
 from digest.figures import extract_figures
 from digest.linking import link
 from digest.extract.article_fields import domain_of, find_url
-from digest.extract.decoding import decode
+from digest.extract.decoding import decode_unrepaired
 from digest.extract.normalize import normalize
 from digest.extract.recurring import recurring_lines
 from digest.records import Capture, EnrichedArticle, LinkedDigest, NormalizedArticle, Outlet, Problem, RenderedSite
@@ -61,7 +61,7 @@ def outlet_groups(content_dir: Path, captures: list[Capture]) -> dict[str, str |
 
 def _url_on_page(capture: Capture) -> str | None:
     try:
-        return find_url(decode(capture.data).splitlines())
+        return find_url(decode_unrepaired(capture.data).splitlines())
     except InputError:
         return None  # normalization reports the capture
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 from digest.errors import InputError
-from digest.extract.decoding import decode
+from digest.extract.decoding import decode_unrepaired
 from digest.records import Capture
 
 MIN_CAPTURES = 3  # in this many captures of one outlet a line is chrome, not coincidence
@@ -30,8 +31,10 @@ _WORD = re.compile(r"\w+")
 
 
 def line_key(line: str) -> str:
-    """The hash a line is counted under: case and white space do not make it another line."""
-    return hashlib.blake2b(_SPACE.sub(" ", line).strip().casefold().encode(), digest_size=8).hexdigest()
+    """The hash a line is counted under: case, white space and Unicode normal form do not make it
+    another line (the pass reads captures unrepaired; the readers see them repaired and in NFC)."""
+    text = unicodedata.normalize("NFC", _SPACE.sub(" ", line).strip().casefold())
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 def countable_lines(capture: Capture) -> set[str]:
@@ -39,7 +42,7 @@ def countable_lines(capture: Capture) -> set[str]:
     if capture.kind == "html":
         return set()
     try:
-        text = decode(capture.data)
+        text = decode_unrepaired(capture.data)  # mojibake repair costs ten times the rest of the pass
     except InputError:
         return set()  # normalization reports the capture
     return {line_key(line) for line in text.splitlines() if len(_WORD.findall(line)) >= MIN_WORDS}
