@@ -28,7 +28,7 @@ from digest.fetch import fetch, is_web_address
 from digest.near_duplicates import ShingleIndex
 from digest.extract.normalize import normalize
 from digest.paths import safe_name
-from digest.pipeline import read_article
+from digest.pipeline import read_articles
 from digest.records import Capture, CaptureKind, NormalizedArticle, Outlet
 from digest.schemas import SidecarModel
 from digest.validation import validate_loaded
@@ -136,10 +136,9 @@ def _normalize_new(source: Source) -> NormalizedArticle:
 def _existing_articles(captures: list[Capture], outlets: Mapping[str, Outlet], cache_dir: Path | None) -> ShingleIndex:
     cache = NormalizationCache(cache_dir) if cache_dir else None
     index = ShingleIndex()
-    for capture in captures:
-        normalized = read_article(capture, outlets, cache).normalized
-        if normalized is not None:  # a capture the build cannot read is `digest check`'s business
-            index.add(capture.slug, normalized.text)
+    for capture, inputs in zip(captures, read_articles(captures, outlets, cache)):
+        if inputs.normalized is not None:  # a capture the build cannot read is `digest check`'s business
+            index.add(capture.slug, inputs.normalized.text)
     return index
 
 

@@ -1,9 +1,10 @@
 """Per-article caches keyed by content hash, so a rebuild only redoes the work whose input changed.
 
 Every key covers the code of the package itself and everything the work reads: for
-normalization, the capture's bytes and the hints of the outlet it is attributed to; for entity
-recognition, the article's text and the gazetteer's fingerprint. A change to any of them
-invalidates exactly the entries it could affect, and nothing stale is ever served.
+normalization, the capture's bytes, the hints of the outlet it is attributed to and the lines of
+it that its outlet prints on other captures (extract/recurring.py); for entity recognition, the
+article's text and the gazetteer's fingerprint. A change to any of them invalidates exactly the
+entries it could affect, and nothing stale is ever served.
 """
 
 from __future__ import annotations
@@ -55,10 +56,15 @@ class NormalizationCache:
     def __init__(self, directory: Path):
         self._entries = JsonCache(directory, "normalized")
 
-    def get_or_compute(self, capture: Capture, compute: Callable[[], NormalizedArticle], hints: tuple[str, ...] = ()) -> NormalizedArticle:
-        return self._entries.get_or_compute(
-            (capture.slug, capture.sha256, json.dumps(hints)), compute, dataclasses.asdict, _normalized_article
-        )
+    def get_or_compute(
+        self,
+        capture: Capture,
+        compute: Callable[[], NormalizedArticle],
+        hints: tuple[str, ...] = (),
+        recurring: frozenset[str] = frozenset(),
+    ) -> NormalizedArticle:
+        key = (capture.slug, capture.sha256, json.dumps(hints), ",".join(sorted(recurring)))
+        return self._entries.get_or_compute(key, compute, dataclasses.asdict, _normalized_article)
 
 
 def _normalized_article(fields: dict) -> NormalizedArticle:

@@ -16,7 +16,7 @@ from digest.cache import NormalizationCache
 from digest.captures import discover_captures, editor_file
 from digest.editorial import enrich, load_editorial
 from digest.entities import GAZETTEER, load_gazetteer
-from digest.pipeline import read_article
+from digest.pipeline import ArticleInputs, read_articles
 from digest.records import Capture, EnrichedArticle, Outlet, Problem, Severity
 from digest.yaml_loading import LoadedYaml
 
@@ -32,8 +32,8 @@ def check_content(content_dir: Path, cache_dir: Path | None = None) -> list[Prob
     problems.extend(editorial.problems)
     problems.extend(load_gazetteer(editor_file(content_dir, GAZETTEER))[1])
     cache = NormalizationCache(cache_dir) if cache_dir else None
-    for capture in captures:
-        problems.extend(_check_article(capture, editorial.outlets, cache))
+    for capture, inputs in zip(captures, read_articles(captures, editorial.outlets, cache)):
+        problems.extend(_check_article(capture, inputs, editorial.outlets))
     return sorted((_with_position(p) for p in problems), key=lambda p: (p.path, p.line or 0, p.column or 0))
 
 
@@ -68,19 +68,19 @@ def _with_position(problem: Problem) -> Problem:
 
 
 def _check_article(
-    capture: Capture, outlets: Mapping[str, Outlet], cache: NormalizationCache | None
+    capture: Capture, inputs: ArticleInputs, outlets: Mapping[str, Outlet]
 ) -> list[Problem]:
-    inputs = read_article(capture, outlets, cache)
     problems = list(inputs.problems)
-    if inputs.normalized is None or (inputs.sidecar_path and inputs.sidecar is None):
+    reading = inputs.reading
+    if inputs.normalized is None or (reading.path and reading.sidecar is None):
         return problems  # the sidecar's own errors say enough; its values cannot be judged
-    article = enrich(inputs.normalized, inputs.sidecar, inputs.attribution)
-    where = _Locator(inputs.sidecar_path or capture.path, inputs.loaded_sidecar)
-    if provenance_mismatch(inputs.sidecar, capture.sha256):
+    article = enrich(inputs.normalized, reading.sidecar, reading.attribution)
+    where = _Locator(reading.path or capture.path, reading.loaded)
+    if provenance_mismatch(reading.sidecar, capture.sha256):
         problems.append(where.problem(
             "provenance", "the capture's SHA-256 is not the one `digest add` recorded: it was changed after it was added, "
             "so its provenance (and the address it was fetched from) no longer applies; restore it or add it again", "error"))
-    return [*problems, *_unfinished(article, inputs.attribution, outlets, where)]
+    return [*problems, *_unfinished(article, reading.attribution, outlets, where)]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,8 +1,7 @@
 """Find the article and its metadata in a saved HTML page.
 
-trafilatura finds the text: its fast path (no fallback extractors) with precision favoured and
-comments left out scores higher on the public benchmark than its default and runs faster
-(bench/extraction.py prints both). The fields come from the page's own metadata (Open Graph,
+trafilatura finds the text, with the options of ExtractionSettings (bench/extraction.py
+cross-validates them and prints the folds). The fields come from the page's own metadata (Open Graph,
 schema.org, <meta> and <link> tags), read from the same parsed tree, which costs far less than
 trafilatura's metadata search; htmldate is asked for a date only when the tags name none.
 """
@@ -17,18 +16,19 @@ import lxml.html
 import trafilatura
 
 from digest.extract.article_fields import ArticleParts, parse_date
+from digest.extract.settings import DEFAULT_SETTINGS, ExtractionSettings
 
 _SPACE = re.compile(r"\s+")
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 
 
-def read_html_page(html: str) -> ArticleParts:
+def read_html_page(html: str, settings: ExtractionSettings = DEFAULT_SETTINGS) -> ArticleParts:
     try:
         tree = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
         return ArticleParts(paragraphs=())
     fields = _metadata(tree)
-    text = trafilatura.extract(tree, fast=True, favor_precision=True, include_comments=False) or ""
+    text = trafilatura.extract(tree, **settings.trafilatura.as_arguments()) or ""
     paragraphs = [_SPACE.sub(" ", line).strip() for line in text.split("\n")]
     paragraphs = [paragraph for paragraph in paragraphs if paragraph]
     title = fields["title"]

@@ -19,26 +19,38 @@ from digest.site.escaping import safe_url
 from digest.extract.hints import HintError, compile_hint
 from digest.extract.html_extraction import read_html_page
 from digest.extract.markdown_extraction import read_markdown
+from digest.extract.recurring import line_key
+from digest.extract.settings import DEFAULT_SETTINGS, ExtractionSettings
 from digest.records import Capture, NormalizedArticle
 from digest.extract.text_extraction import read_text_page
 
 
-_READERS = {"txt": read_text_page, "md": read_markdown}
 _SPACE = re.compile(r"\s+")
 
 
-def normalize(capture: Capture, hints: tuple[str, ...] = ()) -> NormalizedArticle:
+def normalize(
+    capture: Capture,
+    hints: tuple[str, ...] = (),
+    recurring: frozenset[str] = frozenset(),
+    settings: ExtractionSettings = DEFAULT_SETTINGS,
+) -> NormalizedArticle:
     """Raises InputError for a capture that is not text or holds no article.
 
-    ``hints`` are the chrome patterns of the outlet the article is attributed to on evidence.
+    ``hints`` are the chrome patterns of the outlet the article is attributed to on evidence;
+    ``recurring`` holds the hashes (recurring.line_key) of this capture's lines that its outlet
+    prints on several captures (recurring.recurring_lines): those are chrome wherever they stand.
     """
     if capture.kind == "html":
         text = decode_unrepaired(capture.data)
-        parts = _repaired(read_html_page(text))
+        parts = _repaired(read_html_page(text, settings))
+    elif capture.kind == "txt":
+        text = decode(capture.data)
+        parts = read_text_page(text, recurring)
     else:
         text = decode(capture.data)
-        parts = _READERS[capture.kind](text)
-    paragraphs = _without_hinted_chrome(parts.paragraphs, hints)
+        parts = read_markdown(text)
+    paragraphs = tuple(paragraph for paragraph in parts.paragraphs if line_key(paragraph) not in recurring)
+    paragraphs = _without_hinted_chrome(paragraphs, hints)
     if not paragraphs:
         raise InputError("no article text found in the capture")
     return NormalizedArticle(

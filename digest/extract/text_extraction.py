@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from digest.extract.article_fields import ArticleParts, find_url, parse_byline, parse_date
+from digest.extract.recurring import line_key
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"""[.!?…:;。！？؟]["'”’»)\]]*$""")
@@ -190,10 +191,11 @@ def article_span(lines: list[Line], scores: list[float], announced: list[bool]) 
     return start, end
 
 
-def read_text_page(text: str) -> ArticleParts:
-    """The article's paragraphs and fields from a whole page's innerText."""
+def read_text_page(text: str, recurring: frozenset[str] = frozenset()) -> ArticleParts:
+    """The article's paragraphs and fields from a whole page's innerText; lines whose hash is in
+    `recurring` (the outlet prints them on several captures) score as chrome however they read."""
     lines = page_lines(text)
-    scores = [prose_score(line) for line in lines]
+    scores = [-END_OF_ARTICLE if recurring and line_key(line.text) in recurring else prose_score(line) for line in lines]
     announced = _announced_lists(lines)
     start, end = article_span(lines, scores, announced)
     header = [line.text for line in lines[max(0, start - 15) : start]]
