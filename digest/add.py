@@ -15,7 +15,6 @@ import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -30,6 +29,7 @@ from digest.fetch import fetch, is_web_address
 from digest.near_duplicates import ShingleIndex
 from digest.extract.normalize import normalize
 from digest.paths import safe_name
+from digest.pipeline import normalize_captures
 from digest.records import Capture, CaptureKind, NormalizedArticle, Outlet
 from digest.schemas import SidecarModel
 from digest.validation import validate_loaded
@@ -136,13 +136,9 @@ def _normalize_new(source: Source, outlets: Mapping[str, Outlet]) -> NormalizedA
 def _existing_articles(captures: list[Capture], outlets: Mapping[str, Outlet], cache_dir: Path | None) -> ShingleIndex:
     cache = NormalizationCache(cache_dir, outlets) if cache_dir else None
     index = ShingleIndex()
-    for capture in captures:
-        compute = partial(normalize, capture, outlets)
-        try:
-            normalized = cache.get_or_compute(capture, compute) if cache else compute()
-        except Exception:  # noqa: BLE001 - a capture the build cannot read is `digest check`'s business
-            continue
-        index.add(capture.slug, normalized.text)
+    for capture, normalized in zip(captures, normalize_captures(captures, outlets, cache)):
+        if isinstance(normalized, NormalizedArticle):  # a capture the build cannot read is `digest check`'s business
+            index.add(capture.slug, normalized.text)
     return index
 
 

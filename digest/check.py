@@ -15,14 +15,15 @@ from digest.cache import NormalizationCache
 from digest.captures import discover_captures, sidecar_path
 from digest.editorial import enrich, load_editorial
 from digest.entities import GAZETTEER_FILE, load_gazetteer
-from digest.pipeline import normalize_or_report
-from digest.records import Capture, EnrichedArticle, Outlet, Problem
+from digest.pipeline import normalize_captures
+from digest.records import Capture, EnrichedArticle, NormalizedArticle, Outlet, Problem
 from digest.schemas import SidecarModel
 from digest.validation import load_with_positions
+from digest.workers import Workers
 from digest.yaml_loading import LoadedYaml
 
 
-def check_content(content_dir: Path, cache_dir: Path | None = None) -> list[Problem]:
+def check_content(content_dir: Path, cache_dir: Path | None = None, workers: Workers = Workers()) -> list[Problem]:
     """All errors and warnings for ``content_dir``, sorted by file and position.
 
     With ``cache_dir``, captures are normalized through the build's cache, so checking a large
@@ -33,8 +34,9 @@ def check_content(content_dir: Path, cache_dir: Path | None = None) -> list[Prob
     problems.extend(editorial.problems)
     problems.extend(load_gazetteer(content_dir / GAZETTEER_FILE)[1])
     cache = NormalizationCache(cache_dir, editorial.outlets) if cache_dir else None
-    for capture in captures:
-        problems.extend(_check_article(content_dir, capture, editorial.outlets, cache))
+    normalized = normalize_captures(captures, editorial.outlets, cache, workers)
+    for capture, article in zip(captures, normalized):
+        problems.extend(_check_article(content_dir, capture, article, editorial.outlets))
     return sorted((_with_position(p) for p in problems), key=lambda p: (p.path, p.line or 0, p.column or 0))
 
 
@@ -69,11 +71,10 @@ def _with_position(problem: Problem) -> Problem:
 
 
 def _check_article(
-    content_dir: Path, capture: Capture, outlets: Mapping[str, Outlet], cache: NormalizationCache | None
+    content_dir: Path, capture: Capture, normalized: NormalizedArticle | Problem, outlets: Mapping[str, Outlet]
 ) -> list[Problem]:
     side_path = sidecar_path(content_dir, capture.slug)
     sidecar, loaded, problems = load_with_positions(SidecarModel, side_path) if side_path else (None, None, [])
-    normalized = normalize_or_report(capture, outlets, cache)
     if isinstance(normalized, Problem):
         return [*problems, normalized]
     if side_path and sidecar is None:

@@ -1,48 +1,117 @@
+import shutil
 from pathlib import Path
 
+import pytest
+
+import digest.cache as cache_module
+import digest.pipeline as pipeline
 from digest.cache import NormalizationCache
+from digest.pipeline import normalize_captures
 from digest.records import Capture, NormalizedArticle, Outlet
+from digest.workers import Workers
+
+TEXT = b"Troops arrive in Manbij\n\nRussian military police began patrols near Manbij on Tuesday, residents said.\n"
+INLINE = Workers(jobs=1)
 
 
-def _capture(data: bytes) -> Capture:
-    return Capture(slug="a", path=Path("a.txt"), kind="txt", data=data)
+@pytest.fixture
+def normalized_slugs(monkeypatch):
+    """The slugs normalization actually ran for (not served from the cache)."""
+    calls: list[str] = []
+    real = pipeline.normalize
+
+    def counting(capture, outlets):
+        calls.append(capture.slug)
+        return real(capture, outlets)
+
+    monkeypatch.setattr(pipeline, "normalize", counting)
+    return calls
 
 
-def test_unchanged_capture_is_served_from_cache_and_a_changed_one_is_recomputed(tmp_path):
-    calls = []
-
-    def compute(text):
-        def run():
-            calls.append(text)
-            return NormalizedArticle(slug="a", paragraphs=(text,), title="T")
-        return run
-
-    cache = NormalizationCache(tmp_path, {})
-    first = cache.get_or_compute(_capture(b"one"), compute("one"))
-    again = NormalizationCache(tmp_path, {}).get_or_compute(_capture(b"one"), compute("one"))
-    assert again == first and calls == ["one"]
-
-    NormalizationCache(tmp_path, {}).get_or_compute(_capture(b"two"), compute("two"))
-    assert calls == ["one", "two"]
+def _capture(slug: str, data: bytes = TEXT, kind: str = "txt") -> Capture:
+    return Capture(slug=slug, path=Path(f"{slug}.{kind}"), kind=kind, data=data)
 
 
-def test_changed_outlet_profiles_invalidate_the_cache(tmp_path):
-    calls = []
-
-    def compute():
-        calls.append(1)
-        return NormalizedArticle(slug="a", paragraphs=("p",))
-
-    NormalizationCache(tmp_path, {}).get_or_compute(_capture(b"x"), compute)
-    outlets = {"o": Outlet(id="o", name="O", hints=("^Share$",))}
-    NormalizationCache(tmp_path, outlets).get_or_compute(_capture(b"x"), compute)
-    assert len(calls) == 2
+def _run(tmp_path, captures, outlets=None):
+    cache = NormalizationCache(tmp_path / "cache", outlets or {})
+    return normalize_captures(captures, outlets or {}, cache, INLINE), cache
 
 
-def test_a_corrupt_entry_is_recomputed(tmp_path):
-    cache = NormalizationCache(tmp_path, {})
-    cache.get_or_compute(_capture(b"x"), lambda: NormalizedArticle(slug="a", paragraphs=("p",)))
-    for entry in tmp_path.rglob("*.json"):
+def test_unchanged_capture_is_served_from_cache_and_a_changed_one_is_recomputed(tmp_path, normalized_slugs):
+    first, _ = _run(tmp_path, [_capture("a"), _capture("b", TEXT + b"\nMore.\n")])
+    again, _ = _run(tmp_path, [_capture("a"), _capture("b", TEXT + b"\nOther.\n")])
+    assert again[0] == first[0]
+    assert normalized_slugs == ["a", "b", "b"]
+
+
+def test_a_new_kind_of_the_same_bytes_is_normalized_again(tmp_path, normalized_slugs):
+    _run(tmp_path, [_capture("x", kind="txt")])
+    _run(tmp_path, [_capture("x", kind="md")])
+    assert normalized_slugs == ["x", "x"]
+
+
+def _outlet(**changes) -> Outlet:
+    fields = dict(id="wire", name="Example Wire", domains=("wire.example",), rating="mixed", note="First note.")
+    return Outlet(**{**fields, **changes})
+
+
+def test_only_what_the_article_depends_on_invalidates_it(tmp_path, normalized_slugs):
+    wire = b"Troops arrive in Manbij\n\nhttps://wire.example/manbij\n\nRussian military police began patrols near Manbij on Tuesday.\n"
+    captures = [_capture("from-wire", wire), _capture("unattributed")]
+    results, _ = _run(tmp_path, captures, {"wire": _outlet()})
+    assert results[0].outlet == "wire" and results[1].outlet is None
+    normalized_slugs.clear()
+
+    _run(tmp_path, captures, {"wire": _outlet(note="A rewritten note.", rating="low", sources=())})
+    assert normalized_slugs == []  # a note or a rating is not read by normalization
+
+    _run(tmp_path, captures, {"wire": _outlet(note="A rewritten note.", hints=("^Share this$",))})
+    assert normalized_slugs == ["from-wire"]  # only the article that outlet's hints apply to
+    normalized_slugs.clear()
+
+    _run(tmp_path, captures, {"wire": _outlet(domains=("wire.example", "wire.example.org"))})
+    assert normalized_slugs == ["from-wire", "unattributed"]  # how outlets are recognised changed
+
+
+def _package_copy(tmp_path, monkeypatch) -> Path:
+    package = tmp_path / "pkg" / "digest"
+    shutil.copytree(cache_module.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache_module, "PACKAGE_DIR", package)
+    monkeypatch.setattr(cache_module, "EXTRACTION_DIR", package / "extract")
+    return package
+
+
+def test_the_fingerprint_follows_the_extraction_code_and_libraries_only(tmp_path, monkeypatch):
+    package = _package_copy(tmp_path, monkeypatch)
+    fingerprint = cache_module.extraction_fingerprint.__wrapped__
+    before = fingerprint()
+    (package / "site" / "render.py").write_text("# rendering changed\n", encoding="utf-8")
+    (package / "linking.py").write_text("# linking changed\n", encoding="utf-8")
+    assert fingerprint() == before
+
+    for changed in (package / "extract" / "text_extraction.py", package / "records.py"):  # records: imported by extract/
+        original = changed.read_text(encoding="utf-8")
+        changed.write_text(original + "\n# changed\n", encoding="utf-8")
+        assert fingerprint() != before, changed.name
+        changed.write_text(original, encoding="utf-8")
+    assert fingerprint() == before
+
+    real_version = cache_module.metadata.version
+    monkeypatch.setattr(cache_module.metadata, "version", lambda name: "0.0" if name == "ftfy" else real_version(name))
+    assert fingerprint() != before
+
+
+def test_entries_no_build_asked_for_are_pruned(tmp_path):
+    _run(tmp_path, [_capture("a"), _capture("b", TEXT + b"\nMore.\n")])
+    entries = list((tmp_path / "cache").rglob("*.json"))
+    assert len(entries) == 2
+    _, cache = _run(tmp_path, [_capture("a")])
+    assert list((tmp_path / "cache").rglob("*.json")) == [cache._path(_capture("a"))]
+
+
+def test_a_corrupt_entry_is_recomputed(tmp_path, normalized_slugs):
+    first, _ = _run(tmp_path, [_capture("a")])
+    for entry in (tmp_path / "cache").rglob("*.json"):
         entry.write_text("{not json")
-    result = cache.get_or_compute(_capture(b"x"), lambda: NormalizedArticle(slug="a", paragraphs=("q",)))
-    assert result.paragraphs == ("q",)
+    again, _ = _run(tmp_path, [_capture("a")])
+    assert again == first and normalized_slugs == ["a", "a"]
