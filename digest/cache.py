@@ -77,7 +77,14 @@ def _hash(value: object) -> str:
 
 
 class NormalizationCache:
-    """Entries under ``directory/normalized/``; every one looked up is remembered for prune()."""
+    """Entries under ``directory/normalized/``; every one looked up is remembered for prune().
+
+    Entries read or written are also kept in memory for the life of the process, so that the
+    rebuilds of `mkdocs serve` do not read ten thousand files again; keys are exact, so a
+    remembered entry is always the one the disk holds.
+    """
+
+    _remembered: dict[Path, dict] = {}
 
     def __init__(self, directory: Path, outlets: Mapping[str, Outlet]):
         self.directory = directory
@@ -98,8 +105,9 @@ class NormalizationCache:
         path = self._path(capture)
         self._wanted.add(path)
         try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            fields = entry["article"]
+            entry = self._remembered.get(path) or json.loads(path.read_text(encoding="utf-8"))
+            self._remembered[path] = entry
+            fields = dict(entry["article"])
             fields["paragraphs"] = tuple(fields["paragraphs"])
             article = NormalizedArticle(**fields)
         except (OSError, ValueError, TypeError, KeyError):
@@ -110,6 +118,7 @@ class NormalizationCache:
         path = self._path(capture)
         self._wanted.add(path)
         entry = {"hints": self._hints_of(article.outlet), "article": dataclasses.asdict(article)}
+        self._remembered[path] = entry
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
@@ -120,6 +129,8 @@ class NormalizationCache:
 
     def prune(self) -> int:
         """Delete every entry this cache was not asked for (old captures, old code); how many."""
+        for path in set(self._remembered) - self._wanted:
+            del self._remembered[path]
         removed = 0
         for path in (self.directory / ENTRIES_DIR).glob("*/*"):
             if path not in self._wanted:

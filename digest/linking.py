@@ -14,6 +14,7 @@ its automatic story.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import re
 from collections import Counter, defaultdict
@@ -69,6 +70,17 @@ def link(articles: Sequence[EnrichedArticle], settings: LinkSettings = DEFAULT_S
         for index, article in enumerate(articles)
     }
     return Links(related=related, stories=stories, story_of=story_of)
+
+
+def linking_inputs(articles: Sequence[EnrichedArticle]) -> str:
+    """A hash of everything link() reads, so a caller may reuse its result when nothing changed
+    (an edited summary or a new reviewer does not move any link)."""
+    digest = hashlib.sha256()
+    for a in articles:
+        entities = [(m.entity_id, m.name) for m in a.entities]
+        fields = (a.id, a.title, a.paragraphs, a.url, a.published, a.outlet_id, a.outlet_name, entities, a.overrides)
+        digest.update(repr(fields).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _linking_texts(articles: Sequence[EnrichedArticle], settings: LinkSettings) -> list[str]:

@@ -20,9 +20,9 @@ from digest.editorial import enrich, load_editorial, load_sidecar
 from digest.entities import GAZETTEER_FILE, load_gazetteer, recognise
 from digest.errors import InputError
 from digest.figures import extract_figures
-from digest.linking import link
+from digest.linking import link, linking_inputs
 from digest.extract.normalize import normalize
-from digest.records import Capture, EnrichedArticle, LinkedDigest, NormalizedArticle, Outlet, Problem, RenderedSite
+from digest.records import Capture, EnrichedArticle, LinkedDigest, Links, NormalizedArticle, Outlet, Problem, RenderedSite
 from digest.site.render import directory_url, render_site
 from digest.workers import WorkerCrash, Workers, run_all
 
@@ -94,7 +94,7 @@ def assemble_digest(
         problems.extend(found)
         articles.append(enrich(normalized, sidecar, editorial.outlets, recognise_entities, extract_figures))
 
-    links = link(articles)
+    links = _link_reusing_last(articles)
     digest = LinkedDigest(
         articles=tuple(articles),
         outlets=editorial.outlets,
@@ -106,6 +106,19 @@ def assemble_digest(
         description=editorial.digest.description,
     )
     return digest, problems
+
+
+_last_links: dict[str, Links] = {}
+
+
+def _link_reusing_last(articles: list[EnrichedArticle]) -> Links:
+    """link(), or the links of the previous build in this process when their inputs are the same:
+    `mkdocs serve` rebuilds after an edited summary without linking ten thousand articles again."""
+    key = linking_inputs(articles)
+    if key not in _last_links:
+        _last_links.clear()
+        _last_links[key] = link(articles)
+    return _last_links[key]
 
 
 def build_pages(

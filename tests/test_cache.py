@@ -14,6 +14,12 @@ TEXT = b"Troops arrive in Manbij\n\nRussian military police began patrols near M
 INLINE = Workers(jobs=1)
 
 
+@pytest.fixture(autouse=True)
+def fresh_process(monkeypatch):
+    """Each test starts as a new process would: nothing remembered in memory."""
+    monkeypatch.setattr(NormalizationCache, "_remembered", {})
+
+
 @pytest.fixture
 def normalized_slugs(monkeypatch):
     """The slugs normalization actually ran for (not served from the cache)."""
@@ -113,5 +119,6 @@ def test_a_corrupt_entry_is_recomputed(tmp_path, normalized_slugs):
     first, _ = _run(tmp_path, [_capture("a")])
     for entry in (tmp_path / "cache").rglob("*.json"):
         entry.write_text("{not json")
+    NormalizationCache._remembered.clear()  # a later process
     again, _ = _run(tmp_path, [_capture("a")])
     assert again == first and normalized_slugs == ["a", "a"]
