@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files
 from digest.pipeline import build_pages
 from digest.records import RenderedSite
 from digest.site.render import directory_url, file_url
+from digest.site.search import index_site
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -63,6 +64,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         for path, data in self.site.data_files.items():
             files.append(File.generated(config, path, content=data))
         return files
+
+
+    def on_post_build(self, config) -> None:
+        index_site(Path(config.site_dir))
 
 
 def load_mkdocs_config(config_file: Path, content_dir: Path, site_dir: Path, strict: bool):

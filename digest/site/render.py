@@ -166,9 +166,21 @@ class Renderer:
         return outlet.name if outlet else self.unprofiled_names.get(outlet_id) or outlet_id
 
     # -- pages ----------------------------------------------------------------------------
-    def page(self, template: str, path: str, title: str, **context: object) -> Page:
+    def page(self, template: str, path: str, title: str, front_matter: dict | None = None, **context: object) -> Page:
         body = self.env.get_template(template).render(page_path=path, digest=self.digest, **context)
-        return Page(path=path, markdown=_front_matter(title) + body, title=title)
+        return Page(path=path, markdown=_front_matter(title, **(front_matter or {})) + body, title=title)
+
+    def search_filters(self, article: EnrichedArticle, story: Story | None) -> dict[str, str]:
+        """What a reader can narrow a search by; the theme writes them as Pagefind filters."""
+        outlet = self.digest.outlets.get(article.outlet_id or "")
+        filters = {
+            "outlet": self.outlet_name(article.outlet_id) if article.outlet_id else "Unattributed",
+            "rating": self.rating_label(outlet.rating if outlet else None),
+            "year": (article.published or "")[:4] or "Undated",
+        }
+        if story:
+            filters["story"] = plain_title(story.title)
+        return filters
 
     def paginated(
         self, template: str, path: str, title: str, key: str, items: list, per_page: int = ITEMS_PER_PAGE, **context: object
@@ -337,14 +349,15 @@ def render_site(digest: LinkedDigest, page_url: Callable[[str], str] = directory
 
     for article in digest.articles:
         path = article_page(article.id)
+        story = _shared_story(digest, article.id)
         pages.append(
             renderer.page(
-                "article.md.j2", path, article.title,
+                "article.md.j2", path, article.title, front_matter={"search_filters": renderer.search_filters(article, story)},
                 article=article,
                 outlet=digest.outlets.get(article.outlet_id or ""),
                 paragraphs=renderer.paragraphs_with_entity_links(article, path),
                 related=[(renderer.by_id[r.id], r) for r in digest.related.get(article.id, ()) if r.id in renderer.by_id],
-                story=_shared_story(digest, article.id),
+                story=story,
             )
         )
 
