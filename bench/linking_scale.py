@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from related import bcubed_f1  # noqa: E402  (same scoring as the real benchmark)
 
 from digest.linking import link  # noqa: E402
-from digest.records import EnrichedArticle  # noqa: E402
+from digest.records import EditorialOverrides, EnrichedArticle  # noqa: E402
 
 VOCABULARY = 40_000
 WORDS_PER_ARTICLE = 450
@@ -31,7 +31,8 @@ EVENT_WORDS = 25
 
 
 def synthetic_corpus(count: int, seed: int = 5, story: int = 0) -> tuple[list[EnrichedArticle], dict[str, str]]:
-    """Articles and the made-up event of each; the first ``story`` articles report one event."""
+    """Articles and the made-up event of each; the first ``story`` articles report one event and
+    are put in one story by the editors' override (`story:`), as a long-running story would be."""
     rng = np.random.default_rng(seed)
     letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
     vocabulary = ["".join(rng.choice(letters, size=rng.integers(4, 10))) for _ in range(VOCABULARY)]
@@ -53,7 +54,8 @@ def synthetic_corpus(count: int, seed: int = 5, story: int = 0) -> tuple[list[En
         title = " ".join(vocabulary[w] for w in rng.choice(event_words, size=6))
         article_id = f"a{number:05d}"
         published = (day + timedelta(days=int(rng.integers(0, 3)))).isoformat()
-        articles.append(EnrichedArticle(id=article_id, title=title, paragraphs=paragraphs,
+        overrides = EditorialOverrides(story="big-story") if number < story else EditorialOverrides()
+        articles.append(EnrichedArticle(id=article_id, title=title, paragraphs=paragraphs, overrides=overrides,
                                         published=published, outlet_name=f"outlet{number % 60}"))
         event_of[article_id] = f"e{event}"
     return articles, event_of
