@@ -1,21 +1,26 @@
-"""Per-article caches keyed by content hash, so a rebuild only redoes the work whose input changed.
+"""Per-article caches keyed by exactly what the work reads, so a rebuild only redoes what changed.
 
-Every key covers the code of the package itself and everything the work reads: for
-normalization, the capture's bytes, the hints of the outlet it is attributed to and the lines of
-it that its outlet prints on other captures (extract/recurring.py); for entity recognition, the
-article's text and the gazetteer's fingerprint. A change to any of them invalidates exactly the
-entries it could affect, and nothing stale is ever served.
+Normalization's key: the capture's bytes, kind and slug, the hints of the outlet it is
+attributed to (known from its sidecar before normalizing), the lines of it that its outlet
+prints on other captures (extract/recurring.py), the source of the extraction code
+(digest/extract/ and the digest modules it imports) and the versions of the libraries it calls.
+Entity recognition's key: the article's text, the gazetteer's fingerprint and the recognition
+code. Editing an outlet's note, a template or render.py therefore redoes neither; renaming
+x.txt to x.md, or a new trafilatura, re-normalizes what it affects. Entries no build asked for
+are pruned.
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,60 +28,156 @@ from digest.records import Capture, NormalizedArticle
 
 T = TypeVar("T")
 
+PACKAGE_DIR = Path(__file__).resolve().parent
+EXTRACTION_DIR = PACKAGE_DIR / "extract"
+# Libraries whose behaviour shapes a normalized article (trafilatura's own extractors included).
+EXTRACTION_LIBRARIES = (
+    "trafilatura", "htmldate", "justext", "courlan", "ftfy", "lxml", "charset-normalizer",
+    "markdown-it-py", "google-re2",
+)
 
-@cache
-def _code_fingerprint() -> str:
-    package = Path(__file__).parent
+
+def _digest_imports(path: Path) -> set[Path]:
+    """The digest modules ``path`` imports (absolute imports only, as the project writes them)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_bytes())):
+        names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        for name in names:
+            if name == "digest" or name.startswith("digest."):
+                module = PACKAGE_DIR.parent.joinpath(*name.split("."))
+                for candidate in (module.with_suffix(".py"), module / "__init__.py"):
+                    if candidate.is_file():
+                        found.add(candidate)
+    return found
+
+
+def code_fingerprint(roots: Iterable[Path], libraries: Iterable[str]) -> str:
+    """A hash of the modules ``roots``, every digest module they import, and library versions."""
+    pending = sorted(roots)
+    sources: set[Path] = set()
+    while pending:
+        path = pending.pop()
+        if path not in sources:
+            sources.add(path)
+            pending.extend(_digest_imports(path) - sources)
     digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
+    for path in sorted(sources):
+        digest.update(str(path.relative_to(PACKAGE_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for library in libraries:
+        try:
+            version = metadata.version(library)
+        except metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"{library}=={version}\0".encode())
     return digest.hexdigest()
 
 
+@cache
+def extraction_fingerprint() -> str:
+    return code_fingerprint(EXTRACTION_DIR.glob("*.py"), EXTRACTION_LIBRARIES)
+
+
+@cache
+def recognition_fingerprint() -> str:
+    return code_fingerprint([PACKAGE_DIR / "entities.py"], ("pyahocorasick",))
+
+
 class JsonCache:
-    """JSON entries under ``directory/namespace``, one file per key; unreadable entries are recomputed."""
+    """JSON entries under ``directory/namespace``, one file per key; every key asked for is kept
+    by prune(), and a missing or unreadable entry is recomputed.
 
-    def __init__(self, directory: Path, namespace: str):
+    Entries are also remembered in memory for the life of the process, so that the rebuilds of
+    `mkdocs serve` do not read ten thousand files again; keys are exact, so a remembered entry
+    is always the one the disk holds.
+    """
+
+    _remembered: dict[Path, Any] = {}
+
+    def __init__(self, directory: Path, namespace: str, fingerprint: str):
         self.directory = directory / namespace
+        self._fingerprint = fingerprint
+        self._wanted: set[Path] = set()
 
-    def get_or_compute(self, key_parts: tuple[str, ...], compute: Callable[[], T], encode: Callable[[T], Any], decode: Callable[[Any], T]) -> T:
-        key = hashlib.sha256("\0".join((_code_fingerprint(), *key_parts)).encode("utf-8", "surrogatepass")).hexdigest()
+    def _path(self, key_parts: Iterable[object]) -> Path:
+        text = json.dumps([self._fingerprint, *key_parts], ensure_ascii=False)
+        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         path = self.directory / key[:2] / f"{key}.json"
+        self._wanted.add(path)
+        return path
+
+    def get(self, key_parts: Iterable[object], decode: Callable[[Any], T]) -> T | None:
+        path = self._path(key_parts)
         try:
-            return decode(json.loads(path.read_text(encoding="utf-8")))
+            value = self._remembered.get(path)
+            if value is None:
+                value = json.loads(path.read_text(encoding="utf-8"))
+            decoded = decode(value)
         except (OSError, ValueError, TypeError, KeyError):
-            pass  # a missing or unreadable entry is recomputed
+            return None
+        self._remembered[path] = value
+        return decoded
+
+    def put(self, key_parts: Iterable[object], value: Any) -> None:
+        path = self._path(key_parts)
+        self._remembered[path] = value
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
+                json.dump(value, tmp, ensure_ascii=False)
+            os.replace(tmp.name, path)
+        except OSError:
+            pass  # the cache is an optimisation; a read-only disk must not fail the build
+
+    def get_or_compute(
+        self, key_parts: tuple[object, ...], compute: Callable[[], T], encode: Callable[[T], Any], decode: Callable[[Any], T]
+    ) -> T:
+        found = self.get(key_parts, decode)
+        if found is not None:
+            return found
         value = compute()
-        _store(path, encode(value))
+        self.put(key_parts, encode(value))
         return value
+
+    def prune(self) -> int:
+        """Delete every entry this cache was not asked for (old captures, old code); how many."""
+        for path in [p for p in self._remembered if p.parent.parent == self.directory and p not in self._wanted]:
+            del self._remembered[path]
+        removed = 0
+        for path in self.directory.glob("*/*.json"):
+            if path not in self._wanted:
+                try:
+                    path.unlink()
+                    removed += 1
+                except OSError:
+                    pass
+        return removed
 
 
 class NormalizationCache:
     def __init__(self, directory: Path):
-        self._entries = JsonCache(directory, "normalized")
+        self._entries = JsonCache(directory, "normalized", extraction_fingerprint())
 
-    def get_or_compute(
-        self,
-        capture: Capture,
-        compute: Callable[[], NormalizedArticle],
-        hints: tuple[str, ...] = (),
-        recurring: frozenset[str] = frozenset(),
-    ) -> NormalizedArticle:
-        key = (capture.slug, capture.sha256, json.dumps(hints), ",".join(sorted(recurring)))
-        return self._entries.get_or_compute(key, compute, dataclasses.asdict, _normalized_article)
+    @staticmethod
+    def _key(capture: Capture, hints: tuple[str, ...], recurring: frozenset[str]) -> tuple[object, ...]:
+        return capture.slug, capture.kind, capture.sha256, list(hints), sorted(recurring)
+
+    def get(
+        self, capture: Capture, hints: tuple[str, ...] = (), recurring: frozenset[str] = frozenset()
+    ) -> NormalizedArticle | None:
+        return self._entries.get(self._key(capture, hints, recurring), _normalized_article)
+
+    def put(
+        self, capture: Capture, article: NormalizedArticle, hints: tuple[str, ...] = (), recurring: frozenset[str] = frozenset()
+    ) -> None:
+        self._entries.put(self._key(capture, hints, recurring), dataclasses.asdict(article))
+
+    def prune(self) -> int:
+        return self._entries.prune()
 
 
 def _normalized_article(fields: dict) -> NormalizedArticle:
+    fields = dict(fields)
     fields["paragraphs"] = tuple(fields["paragraphs"])
     return NormalizedArticle(**fields)
-
-
-def _store(path: Path, value: Any) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
-            json.dump(value, tmp, ensure_ascii=False)
-        os.replace(tmp.name, path)
-    except OSError:
-        pass  # the cache is an optimisation; a read-only disk must not fail the build

@@ -18,10 +18,11 @@ from digest.editorial import enrich, load_editorial
 from digest.entities import GAZETTEER, load_gazetteer
 from digest.pipeline import ArticleInputs, read_articles
 from digest.records import Capture, EnrichedArticle, Outlet, Problem, Severity
+from digest.workers import Workers
 from digest.yaml_loading import LoadedYaml
 
 
-def check_content(content_dir: Path, cache_dir: Path | None = None) -> list[Problem]:
+def check_content(content_dir: Path, cache_dir: Path | None = None, workers: Workers = Workers()) -> list[Problem]:
     """All errors and warnings for ``content_dir``, sorted by file and position.
 
     With ``cache_dir``, captures are normalized through the build's cache, so checking a large
@@ -32,7 +33,7 @@ def check_content(content_dir: Path, cache_dir: Path | None = None) -> list[Prob
     problems.extend(editorial.problems)
     problems.extend(load_gazetteer(editor_file(content_dir, GAZETTEER))[1])
     cache = NormalizationCache(cache_dir) if cache_dir else None
-    for capture, inputs in zip(captures, read_articles(captures, editorial.outlets, cache)):
+    for capture, inputs in zip(captures, read_articles(captures, editorial.outlets, cache, workers)):
         problems.extend(_check_article(capture, inputs, editorial.outlets))
     return sorted((_with_position(p) for p in problems), key=lambda p: (p.path, p.line or 0, p.column or 0))
 

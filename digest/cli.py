@@ -23,6 +23,24 @@ content_option = click.option(
 )
 
 
+def _workers_options(command):
+    """--jobs and --dask-scheduler: where per-article normalization runs."""
+    command = click.option(
+        "--dask-scheduler", metavar="ADDRESS", default=None,
+        help="Normalize on a Dask cluster (tcp://host:8786) instead of local processes; needs digest[dask].",
+    )(command)
+    return click.option(
+        "--jobs", "-j", type=click.IntRange(min=1), default=None,
+        help="Processes that normalize captures [default: one per core].",
+    )(command)
+
+
+def _workers(jobs: int | None, dask_scheduler: str | None):
+    from digest.workers import Workers
+
+    return Workers(jobs=jobs, dask_scheduler=dask_scheduler)
+
+
 @click.group()
 @click.version_option(package_name="digest")
 def main() -> None:
@@ -35,7 +53,8 @@ def main() -> None:
 @click.option("--config-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None, help="MkDocs configuration [default: ./mkdocs.yml, else the packaged one].")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".digest-cache"), show_default=True, help="Per-article cache, keyed by content hash.")
 @click.option("--strict", is_flag=True, help="Fail on any problem in the content, and on MkDocs warnings.")
-def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir: Path, strict: bool) -> None:
+@_workers_options
+def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir: Path, strict: bool, jobs: int | None, dask_scheduler: str | None) -> None:
     """Build the whole site from CONTENT into SITE-DIR."""
     from mkdocs.exceptions import MkDocsException
 
@@ -53,6 +72,7 @@ def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir
         site = build_pages(
             content_dir, cache_dir, show_progress=sys.stderr.isatty(), page_url=page_url_style(config),
             template_overrides=plugin.template_overrides(config),
+            workers=_workers(jobs, dask_scheduler),
         )
         report(site.problems)
         if strict and site.problems:
@@ -73,14 +93,20 @@ def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir
 @content_option
 @click.option("--strict", is_flag=True, help="Treat warnings (no summary, no date, unprofiled outlet) as errors.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".digest-cache"), show_default=True, help="Per-article cache shared with digest build.")
-def check(content_dir: Path, strict: bool, cache_dir: Path) -> None:
+@_workers_options
+def check(content_dir: Path, strict: bool, cache_dir: Path, jobs: int | None, dask_scheduler: str | None) -> None:
     """Validate every YAML file and capture in CONTENT; exit 1 on any error."""
     import os
 
     from digest.check import check_content, github_annotation
     from digest.check import strict as as_errors
 
-    problems = check_content(content_dir, cache_dir)
+    from digest.errors import InputError
+
+    try:
+        problems = check_content(content_dir, cache_dir, _workers(jobs, dask_scheduler))
+    except InputError as err:
+        raise click.ClickException(err.message) from None
     if strict:
         problems = as_errors(problems)
     report(problems)

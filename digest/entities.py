@@ -29,7 +29,7 @@ from typing import Iterable, Sequence
 
 import ahocorasick
 
-from digest.cache import JsonCache
+from digest.cache import JsonCache, recognition_fingerprint
 from digest.paths import safe_name
 from digest.records import Entity, EntityMention, Problem
 from digest.schemas import GazetteerModel
@@ -93,7 +93,7 @@ class EntityRecogniser:
             self._automaton.add_word(key, (len(key), tuple(found)))
         if self._automaton is not None:
             self._automaton.make_automaton()
-        self._cache = JsonCache(cache_dir, "entities") if cache_dir else None
+        self._cache = JsonCache(cache_dir, "entities", recognition_fingerprint()) if cache_dir else None
 
     def __call__(self, paragraphs: Sequence[str]) -> tuple[EntityMention, ...]:
         if self._automaton is None:
@@ -106,6 +106,11 @@ class EntityRecogniser:
             lambda mentions: [dataclasses.astuple(m) for m in mentions],
             lambda rows: tuple(EntityMention(*row) for row in rows),
         )
+
+    def prune(self) -> None:
+        """Forget the entries of articles this build did not ask for."""
+        if self._cache is not None:
+            self._cache.prune()
 
     def knows(self, name: str) -> bool:
         """Whether ``name`` as a whole is one of the gazetteer's names or aliases."""

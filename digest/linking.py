@@ -14,6 +14,7 @@ its automatic story.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import re
 from collections import Counter, defaultdict
@@ -63,11 +64,23 @@ def link(articles: Sequence[EnrichedArticle], settings: LinkSettings = DEFAULT_S
     scores, event_scores = _score_candidates(matrix, articles, settings)
     stories, story_of = _stories(articles, event_scores, settings)
     index_of = {a.id: i for i, a in enumerate(articles)}
+    members = _StoryMembers(articles, index_of, stories)
     related = {
-        article.id: _related(index, articles, index_of, scores, matrix, terms, stories, story_of, settings)
+        article.id: _related(index, articles, index_of, scores, matrix, terms, members, story_of, settings)
         for index, article in enumerate(articles)
     }
     return Links(related=related, stories=stories, story_of=story_of)
+
+
+def linking_inputs(articles: Sequence[EnrichedArticle]) -> str:
+    """A hash of everything link() reads, so a caller may reuse its result when nothing changed
+    (an edited summary or a new reviewer does not move any link)."""
+    digest = hashlib.sha256()
+    for a in articles:
+        entities = [(m.entity_id, m.name) for m in a.entities]
+        fields = (a.id, a.title, a.paragraphs, a.url, a.published, a.outlet_id, a.outlet_name, entities, a.overrides)
+        digest.update(repr(fields).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _linking_texts(articles: Sequence[EnrichedArticle], settings: LinkSettings) -> list[str]:
@@ -283,6 +296,53 @@ def _apply_story_overrides(
     return [(names.get(root), members) for root, members in groups.items()]
 
 
+class _StoryMembers:
+    """Each story's members in story order, arranged so that an article's few story links are
+    found without walking the whole story: a story of 4,000 articles would otherwise cost
+    4,000 x 4,000 steps."""
+
+    def __init__(self, articles: Sequence[EnrichedArticle], index_of: dict[str, int], stories: dict[str, Story]):
+        self.outlet = [_outlet_key(a) for a in articles]
+        self.position = [0] * len(articles)
+        self.ordered: dict[str, list[int]] = {}
+        self.run_end: dict[str, list[int]] = {}  # position after the run of one outlet's members
+        self.of_outlet: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for story in stories.values():
+            ordered = [index_of[article_id] for article_id in story.article_ids]
+            self.ordered[story.id] = ordered
+            ends = [len(ordered)] * len(ordered)
+            for position in range(len(ordered) - 2, -1, -1):
+                same = self.outlet[ordered[position]] == self.outlet[ordered[position + 1]]
+                ends[position] = ends[position + 1] if same else position + 1
+            self.run_end[story.id] = ends
+            for position, j in enumerate(ordered):
+                self.position[j] = position
+                self.of_outlet[(story.id, self.outlet[j])].append(j)
+
+    def first(self, story: str, outlet: str, skip: Callable[[int], bool], count: int) -> list[int]:
+        """Up to ``count`` members from other outlets and ``count`` from ``outlet``, in story
+        order, that ``skip`` does not exclude. Runs of ``outlet`` are jumped over, so the walk
+        is as long as what it finds and skips, not as long as the story."""
+        ordered, ends = self.ordered[story], self.run_end[story]
+        others: list[int] = []
+        position = 0
+        while position < len(ordered) and len(others) < count:
+            j = ordered[position]
+            if self.outlet[j] == outlet:
+                position = ends[position]
+                continue
+            if not skip(j):
+                others.append(j)
+            position += 1
+        own = []
+        for j in self.of_outlet[(story, outlet)]:
+            if len(own) == count:
+                break
+            if not skip(j):
+                own.append(j)
+        return others + own
+
+
 def _related(
     index: int,
     articles: Sequence[EnrichedArticle],
@@ -290,7 +350,7 @@ def _related(
     scores: sparse.csr_matrix,
     matrix: sparse.csr_matrix,
     terms: np.ndarray,
-    stories: dict[str, Story],
+    members: _StoryMembers,
     story_of: dict[str, str],
     settings: LinkSettings,
 ) -> tuple[RelatedLink, ...]:
@@ -304,12 +364,17 @@ def _related(
     def same_story(j: int) -> bool:
         return story_of[articles[j].id] == story
 
-    story_members = [index_of[other] for other in stories[story].article_ids]
+    pinned = [index_of[p] for p in article.overrides.pin_related if p in index_of and p not in dropped]
+    outlet = _outlet_key(article)
+    # Only the first few unscored members of the story can be chosen: they all score 0 and keep
+    # story order, so more than max_related (plus the pinned ones they may repeat) never count.
+    unscored = members.first(
+        story, outlet, lambda j: j in score_of or articles[j].id in dropped, settings.max_related + len(pinned)
+    )
+    story_members = sorted([j for j in score_of if same_story(j)] + unscored, key=members.position.__getitem__)
     candidates = [j for j, score in score_of.items() if score >= settings.min_related_score] + story_members
     candidates = [j for j in dict.fromkeys(candidates) if articles[j].id not in dropped]
-    outlet = _outlet_key(article)
-    candidates.sort(key=lambda j: (not same_story(j), outlet is not None and _outlet_key(articles[j]) == outlet, -score_of.get(j, 0.0)))
-    pinned = [index_of[p] for p in article.overrides.pin_related if p in index_of and p not in dropped]
+    candidates.sort(key=lambda j: (not same_story(j), outlet is not None and members.outlet[j] == outlet, -score_of.get(j, 0.0)))
     chosen = list(dict.fromkeys(pinned + candidates))[: settings.max_related]
     return tuple(
         RelatedLink(

@@ -8,28 +8,28 @@ the site safely is publish.py's.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
-from functools import partial
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from rich.progress import Progress
 
+from digest.attribution import Attribution, attribute, web_host
 from digest.cache import NormalizationCache
 from digest.captures import discover_captures, editor_file
-from digest.attribution import Attribution, attribute, web_host
 from digest.editorial import enrich, load_editorial
 from digest.entities import GAZETTEER, EntityRecogniser, load_gazetteer
 from digest.errors import InputError
-from digest.figures import extract_figures
-from digest.linking import link
 from digest.extract.article_fields import find_url
 from digest.extract.decoding import decode_unrepaired
 from digest.extract.normalize import normalize
 from digest.extract.recurring import recurring_lines
-from digest.records import Capture, EnrichedArticle, LinkedDigest, NormalizedArticle, Outlet, Problem, RenderedSite
+from digest.figures import extract_figures
+from digest.linking import link, linking_inputs
+from digest.records import Capture, EnrichedArticle, LinkedDigest, Links, NormalizedArticle, Outlet, Problem, RenderedSite
 from digest.schemas import SidecarModel
 from digest.site.render import directory_url, render_site
 from digest.validation import load_with_positions
+from digest.workers import WorkerCrash, Workers, run_all
 from digest.yaml_loading import LoadedYaml
 
 PROGRESS_THRESHOLD = 200
@@ -45,6 +45,15 @@ class SidecarReading:
     loaded: LoadedYaml | None  # for pointing warnings at a key
     attribution: Attribution
     problems: tuple[Problem, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class NormalizationJob:
+    """Everything normalization of one capture reads: the unit a worker or a cluster runs."""
+
+    capture: Capture
+    hints: tuple[str, ...] = ()
+    recurring: frozenset[str] = frozenset()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,42 +94,69 @@ def _url_on_page(capture: Capture) -> str | None:
 
 
 def read_articles(
-    captures: list[Capture], outlets: Mapping[str, Outlet], cache: NormalizationCache | None = None, show_progress: bool = False
+    captures: Sequence[Capture],
+    outlets: Mapping[str, Outlet],
+    cache: NormalizationCache | None = None,
+    workers: Workers = Workers(),
+    show_progress: bool = False,
 ) -> list[ArticleInputs]:
     """Every capture's sidecar, attribution and normalized article, in the captures' order."""
     readings = [read_sidecar(capture, outlets) for capture in captures]
     recurring = recurring_lines(captures, {c.slug: chrome_group(c, r) for c, r in zip(captures, readings)})
+    jobs = []
+    for capture, reading in zip(captures, readings):
+        profile = outlets.get(reading.attribution.outlet_id or "")
+        jobs.append(NormalizationJob(capture, profile.hints if profile else (), recurring.get(capture.slug, frozenset())))
     inputs = []
-    with Progress(transient=True, disable=not show_progress or len(captures) < PROGRESS_THRESHOLD) as progress:
-        for capture, reading in progress.track(list(zip(captures, readings)), description="Normalizing captures"):
-            profile = outlets.get(reading.attribution.outlet_id or "")
-            hints = profile.hints if profile else ()
-            normalized = normalize_or_report(capture, hints, cache, recurring.get(capture.slug, frozenset()))
-            if isinstance(normalized, Problem):
-                inputs.append(ArticleInputs(reading, None, (*reading.problems, normalized)))
-            else:
-                inputs.append(ArticleInputs(reading, normalized, reading.problems))
+    for reading, normalized in zip(readings, normalize_all(jobs, cache, workers, show_progress)):
+        if isinstance(normalized, Problem):
+            inputs.append(ArticleInputs(reading, None, (*reading.problems, normalized)))
+        else:
+            inputs.append(ArticleInputs(reading, normalized, reading.problems))
     return inputs
 
 
-def normalize_or_report(
-    capture: Capture,
-    hints: tuple[str, ...] = (),
-    cache: NormalizationCache | None = None,
-    recurring: frozenset[str] = frozenset(),
-) -> NormalizedArticle | Problem:
-    """Normalize one capture (from the cache when unchanged), or say why it cannot be used."""
-    compute = partial(normalize, capture, hints, recurring)
+def normalize_or_report(job: NormalizationJob) -> NormalizedArticle | Problem:
+    """Normalize one capture, or say why it cannot be used: a pure function of the job, so it
+    runs in any worker process or on a cluster."""
     try:
-        return cache.get_or_compute(capture, compute, hints, recurring) if cache else compute()
+        return normalize(job.capture, job.hints, job.recurring)
     except InputError as err:
-        return Problem(str(capture.path), err.message, "error", err.line, err.column)
+        return Problem(str(job.capture.path), err.message, "error", err.line, err.column)
     except Exception as err:  # a bug or a pathological page must not stop the build
-        return Problem(str(capture.path), f"could not be normalized ({type(err).__name__}: {err})")
+        return Problem(str(job.capture.path), f"could not be normalized ({type(err).__name__}: {err})")
+
+
+def normalize_all(
+    jobs: Sequence[NormalizationJob],
+    cache: NormalizationCache | None = None,
+    workers: Workers = Workers(),
+    show_progress: bool = False,
+) -> list[NormalizedArticle | Problem]:
+    """Every job's article (from the cache when nothing it reads changed), in order.
+
+    Cache misses run through ``workers``; a capture whose worker dies becomes a Problem.
+    """
+    results: list[NormalizedArticle | Problem | None] = [
+        cache.get(job.capture, job.hints, job.recurring) if cache else None for job in jobs
+    ]
+    missing = [i for i, result in enumerate(results) if result is None]
+    shown = show_progress and len(missing) >= PROGRESS_THRESHOLD
+    with Progress(transient=True, disable=not shown) as progress:
+        task = progress.add_task("Normalizing captures", total=len(missing))
+        computed = run_all(normalize_or_report, [jobs[i] for i in missing], workers, advance=lambda: progress.advance(task))
+    for index, result in zip(missing, computed):
+        job = jobs[index]
+        if isinstance(result, WorkerCrash):
+            result = Problem(str(job.capture.path), f"could not be normalized: {result.reason}")
+        elif cache and isinstance(result, NormalizedArticle):
+            cache.put(job.capture, result, job.hints, job.recurring)
+        results[index] = result
+    return results  # type: ignore[return-value]
 
 
 def assemble_digest(
-    content_dir: Path, cache_dir: Path | None = None, show_progress: bool = False
+    content_dir: Path, cache_dir: Path | None = None, show_progress: bool = False, workers: Workers = Workers()
 ) -> tuple[LinkedDigest, list[Problem]]:
     """Run every stage up to linking. Bad files become Problems; the rest still builds."""
     captures, problems = discover_captures(content_dir)
@@ -132,13 +168,16 @@ def assemble_digest(
     recognise_entities = EntityRecogniser(gazetteer, cache_dir)
 
     articles: list[EnrichedArticle] = []
-    for inputs in read_articles(captures, editorial.outlets, cache, show_progress):
+    for inputs in read_articles(captures, editorial.outlets, cache, workers, show_progress):
         problems.extend(inputs.problems)
         if inputs.normalized is not None:
             articles.append(enrich(inputs.normalized, inputs.reading.sidecar, inputs.reading.attribution,
                                    recognise_entities, extract_figures))
+    if cache:
+        cache.prune()
+        recognise_entities.prune()
 
-    links = link(articles)
+    links = _link_reusing_last(articles)
     digest = LinkedDigest(
         articles=tuple(articles),
         outlets=editorial.outlets,
@@ -152,14 +191,28 @@ def assemble_digest(
     return digest, problems
 
 
+_last_links: dict[str, Links] = {}
+
+
+def _link_reusing_last(articles: list[EnrichedArticle]) -> Links:
+    """link(), or the links of the previous build in this process when their inputs are the same:
+    `mkdocs serve` rebuilds after an edited summary without linking ten thousand articles again."""
+    key = linking_inputs(articles)
+    if key not in _last_links:
+        _last_links.clear()
+        _last_links[key] = link(articles)
+    return _last_links[key]
+
+
 def build_pages(
     content_dir: Path,
     cache_dir: Path | None = None,
     show_progress: bool = False,
     page_url: Callable[[str], str] = directory_url,
     template_overrides: tuple[Path, ...] = (),
+    workers: Workers = Workers(),
 ) -> RenderedSite:
     """Content folder in, Markdown pages and data files out: what any site engine needs."""
-    digest, problems = assemble_digest(content_dir, cache_dir, show_progress)
+    digest, problems = assemble_digest(content_dir, cache_dir, show_progress, workers)
     site = render_site(digest, page_url, template_overrides)
     return dataclasses.replace(site, problems=tuple(problems))

@@ -1,48 +1,122 @@
+import shutil
 from pathlib import Path
 
-from digest.cache import NormalizationCache
-from digest.records import Capture, NormalizedArticle
+import pytest
+
+import digest.cache as cache_module
+import digest.pipeline as pipeline
+from digest.cache import JsonCache, NormalizationCache
+from digest.pipeline import read_articles
+from digest.records import Capture, Outlet
+from digest.workers import Workers
+
+TEXT = b"Troops arrive in Manbij\n\nRussian military police began patrols near Manbij on Tuesday, residents said.\n"
+INLINE = Workers(jobs=1)
 
 
-def _capture(data: bytes) -> Capture:
-    return Capture(slug="a", path=Path("a.txt"), kind="txt", data=data)
+@pytest.fixture(autouse=True)
+def fresh_process(monkeypatch):
+    """Each test starts as a new process would: nothing remembered in memory."""
+    monkeypatch.setattr(JsonCache, "_remembered", {})
 
 
-def test_unchanged_capture_is_served_from_cache_and_a_changed_one_is_recomputed(tmp_path):
-    calls = []
+@pytest.fixture
+def normalized_slugs(monkeypatch):
+    """The slugs normalization actually ran for (not served from the cache)."""
+    calls: list[str] = []
+    real = pipeline.normalize
 
-    def compute(text):
-        def run():
-            calls.append(text)
-            return NormalizedArticle(slug="a", paragraphs=(text,), title="T")
-        return run
+    def counting(capture, *args):
+        calls.append(capture.slug)
+        return real(capture, *args)
 
-    cache = NormalizationCache(tmp_path)
-    first = cache.get_or_compute(_capture(b"one"), compute("one"))
-    again = NormalizationCache(tmp_path).get_or_compute(_capture(b"one"), compute("one"))
-    assert again == first and calls == ["one"]
-
-    NormalizationCache(tmp_path).get_or_compute(_capture(b"two"), compute("two"))
-    assert calls == ["one", "two"]
+    monkeypatch.setattr(pipeline, "normalize", counting)
+    return calls
 
 
-def test_changed_outlet_hints_invalidate_the_cache(tmp_path):
-    calls = []
-
-    def compute():
-        calls.append(1)
-        return NormalizedArticle(slug="a", paragraphs=("p",))
-
-    NormalizationCache(tmp_path).get_or_compute(_capture(b"x"), compute)
-    NormalizationCache(tmp_path).get_or_compute(_capture(b"x"), compute, hints=("^Share$",))
-    NormalizationCache(tmp_path).get_or_compute(_capture(b"x"), compute, hints=("^Share$",))
-    assert len(calls) == 2
+def _capture(slug: str, data: bytes = TEXT, kind: str = "txt", sidecar: Path | None = None) -> Capture:
+    return Capture(slug=slug, path=Path(f"{slug}.{kind}"), kind=kind, data=data, sidecar=sidecar)
 
 
-def test_a_corrupt_entry_is_recomputed(tmp_path):
-    cache = NormalizationCache(tmp_path)
-    cache.get_or_compute(_capture(b"x"), lambda: NormalizedArticle(slug="a", paragraphs=("p",)))
-    for entry in tmp_path.rglob("*.json"):
+def _run(tmp_path, captures, outlets=None):
+    cache = NormalizationCache(tmp_path / "cache")
+    inputs = read_articles(captures, outlets or {}, cache, INLINE)
+    cache.prune()
+    return [i.normalized for i in inputs], cache
+
+
+def test_unchanged_capture_is_served_from_cache_and_a_changed_one_is_recomputed(tmp_path, normalized_slugs):
+    first, _ = _run(tmp_path, [_capture("a"), _capture("b", TEXT + b"\nMore.\n")])
+    again, _ = _run(tmp_path, [_capture("a"), _capture("b", TEXT + b"\nOther.\n")])
+    assert again[0] == first[0]
+    assert normalized_slugs == ["a", "b", "b"]
+
+
+def test_a_new_kind_of_the_same_bytes_is_normalized_again(tmp_path, normalized_slugs):
+    _run(tmp_path, [_capture("x", kind="txt")])
+    _run(tmp_path, [_capture("x", kind="md")])
+    assert normalized_slugs == ["x", "x"]
+
+
+def _outlet(**changes) -> Outlet:
+    fields = dict(id="wire", name="Example Wire", domains=("wire.example",), rating="mixed", note="First note.")
+    return Outlet(**{**fields, **changes})
+
+
+def test_only_what_the_article_depends_on_invalidates_it(tmp_path, normalized_slugs):
+    sidecar = tmp_path / "from-wire.yml"
+    sidecar.write_text("outlet: wire\n", encoding="utf-8")
+    captures = [_capture("from-wire", sidecar=sidecar), _capture("unattributed", TEXT + b"\nMore.\n")]
+    _run(tmp_path, captures, {"wire": _outlet()})
+    normalized_slugs.clear()
+
+    _run(tmp_path, captures, {"wire": _outlet(note="A rewritten note.", rating="low", sources=())})
+    _run(tmp_path, captures, {"wire": _outlet(domains=("wire.example", "wire.example.org"))})
+    assert normalized_slugs == []  # a note, a rating or a domain is not read by normalization
+
+    _run(tmp_path, captures, {"wire": _outlet(note="A rewritten note.", hints=("^Share this$",))})
+    assert normalized_slugs == ["from-wire"]  # only the article that outlet's hints apply to
+
+
+def _package_copy(tmp_path, monkeypatch) -> Path:
+    package = tmp_path / "pkg" / "digest"
+    shutil.copytree(cache_module.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache_module, "PACKAGE_DIR", package)
+    monkeypatch.setattr(cache_module, "EXTRACTION_DIR", package / "extract")
+    return package
+
+
+def test_the_fingerprint_follows_the_extraction_code_and_libraries_only(tmp_path, monkeypatch):
+    package = _package_copy(tmp_path, monkeypatch)
+    fingerprint = cache_module.extraction_fingerprint.__wrapped__
+    before = fingerprint()
+    (package / "site" / "render.py").write_text("# rendering changed\n", encoding="utf-8")
+    (package / "linking.py").write_text("# linking changed\n", encoding="utf-8")
+    assert fingerprint() == before
+
+    for changed in (package / "extract" / "text_extraction.py", package / "records.py"):  # records: imported by extract/
+        original = changed.read_text(encoding="utf-8")
+        changed.write_text(original + "\n# changed\n", encoding="utf-8")
+        assert fingerprint() != before, changed.name
+        changed.write_text(original, encoding="utf-8")
+    assert fingerprint() == before
+
+    real_version = cache_module.metadata.version
+    monkeypatch.setattr(cache_module.metadata, "version", lambda name: "0.0" if name == "ftfy" else real_version(name))
+    assert fingerprint() != before
+
+
+def test_entries_no_build_asked_for_are_pruned(tmp_path):
+    _run(tmp_path, [_capture("a"), _capture("b", TEXT + b"\nMore.\n")])
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == 2
+    _, cache = _run(tmp_path, [_capture("a")])
+    assert list((tmp_path / "cache").rglob("*.json")) == list(cache._entries._wanted)
+
+
+def test_a_corrupt_entry_is_recomputed(tmp_path, normalized_slugs):
+    first, _ = _run(tmp_path, [_capture("a")])
+    for entry in (tmp_path / "cache").rglob("*.json"):
         entry.write_text("{not json")
-    result = cache.get_or_compute(_capture(b"x"), lambda: NormalizedArticle(slug="a", paragraphs=("q",)))
-    assert result.paragraphs == ("q",)
+    JsonCache._remembered.clear()  # a later process
+    again, _ = _run(tmp_path, [_capture("a")])
+    assert again == first and normalized_slugs == ["a", "a"]

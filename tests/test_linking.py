@@ -132,3 +132,23 @@ def test_only_a_few_candidates_per_article_are_scored(max_candidates):
     rows, cols = _candidate_pairs(matrix, replace(DEFAULT_SETTINGS, max_candidates=max_candidates))
     assert len(rows) <= len(CORPUS) * max_candidates
     assert all(rows < cols)
+
+
+def test_a_rebuild_in_the_same_process_links_again_only_when_linking_inputs_change(make_content, tmp_path, monkeypatch):
+    import digest.pipeline as pipeline
+
+    calls = []
+    real = pipeline.link
+    monkeypatch.setattr(pipeline, "link", lambda articles: calls.append(len(articles)) or real(articles))
+    monkeypatch.setattr(pipeline, "_last_links", {})
+    body = "Headline {n}\n\nThe council of town {n} met and voted on the budget for the harbour, officials said.\n"
+    content = make_content({f"articles/a{n}.txt": body.format(n=n) for n in range(3)} | {"articles/a0.yml": "summary: First.\n"})
+    cache = tmp_path / "cache"
+    first, _ = pipeline.assemble_digest(content, cache)
+    (content / "articles" / "a0.yml").write_text("summary: An edited summary.\n")
+    edited, _ = pipeline.assemble_digest(content, cache)
+    assert calls == [3] and edited.related == first.related
+    assert edited.articles[0].summary == "An edited summary."
+    (content / "articles" / "a0.yml").write_text("title: A new headline\n")
+    pipeline.assemble_digest(content, cache)
+    assert calls == [3, 3]

@@ -5,7 +5,7 @@ import yaml
 
 from conftest_security import live_markup, page_to_html, set_aside_by_markdown, visible_text
 from digest.records import EnrichedArticle, LinkedDigest, Outlet, RelatedLink, Source, Story
-from digest.site.render import ARTICLES_PER_INDEX_PAGE, article_page, render_site
+from digest.site.render import ITEMS_PER_PAGE, article_page, directory_url, relative_url, render_site
 
 
 def _digest(articles, outlets=None, related=None):
@@ -43,7 +43,7 @@ def test_article_page_carries_summary_outlet_note_and_related_reasons():
 
 
 def test_articles_are_listed_on_index_pages_never_in_the_nav():
-    articles = [_article(f"a{i:05d}", published=f"2020-01-{1 + i % 28:02d}") for i in range(ARTICLES_PER_INDEX_PAGE + 3)]
+    articles = [_article(f"a{i:05d}", published=f"2020-01-{1 + i % 28:02d}") for i in range(ITEMS_PER_PAGE + 3)]
     site = render_site(_digest(articles))
     nav_paths = [path for _, path in site.nav]
     assert not any(path.startswith("articles/a") for path in nav_paths)
@@ -98,3 +98,38 @@ def test_first_entity_mention_is_linked_without_changing_the_spacing_around_it()
     text = lxml.html.fromstring(page_to_html(page)).find_class("article-text")[0]
     assert " ".join(text.text_content().split()) == paragraph
     assert [(a.text, a.get("href")) for a in text.iter("a")] == [("Russia", "../../entities/russia/"), ("SANA", "../../entities/sana/")]
+
+
+def test_every_listing_that_grows_with_the_digest_is_paginated():
+    """An outlet's, an entity's and a story's articles and the timeline: each article on one page of each."""
+    from digest.records import Entity, EntityMention
+    from digest.site.render import STORY_ROWS_PER_PAGE, entity_page, outlet_page, story_page
+
+    count = ITEMS_PER_PAGE + STORY_ROWS_PER_PAGE + 7
+    mention = EntityMention("aleppo", "Aleppo", "place", "Aleppo", 0, 0, 6)
+    articles = [
+        _article(f"a{i:05d}", title=f"Headline{i:05d}", paragraphs=("Aleppo again.",), published=f"2020-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                 outlet_id="wire", outlet_name="The Wire", entities=(mention,))
+        for i in range(count)
+    ]
+    story = Story("a00000", "Big", tuple(a.id for a in articles))
+    digest = LinkedDigest(
+        articles=tuple(articles), outlets={"wire": WIRE}, related={}, stories={"a00000": story},
+        story_of={a.id: "a00000" for a in articles}, entities={"aleppo": Entity("aleppo", "Aleppo", "place")},
+    )
+    pages = {p.path: p.markdown for p in render_site(digest).pages}
+    for first, per_page in ((outlet_page("wire"), ITEMS_PER_PAGE), (entity_page("aleppo"), ITEMS_PER_PAGE),
+                            ("timeline.md", ITEMS_PER_PAGE), (story_page("a00000"), STORY_ROWS_PER_PAGE)):
+        stem = first.removesuffix(".md")
+        listing = [first] + sorted((p for p in pages if p.startswith(stem + "/page-")), key=lambda p: int(p.split("-")[-1][:-3]))
+        assert len(listing) == -(-count // per_page) > 1, first
+        seen = []
+        for number, path in enumerate(listing, start=1):
+            rows = [a.id for a in articles if f"Headline{a.id[1:]}" in pages[path]]
+            assert 0 < len(rows) <= per_page, path
+            seen += rows
+            shown = lxml.html.fromstring(page_to_html(pages[path]))
+            hrefs = {a.get("href") for block in shown.find_class("pages") for a in block.iter("a")}
+            # every page links every other page of its listing
+            assert hrefs == {relative_url(directory_url(path), directory_url(o)) for o in listing if o != path}, path
+        assert sorted(seen) == sorted(a.id for a in articles), first

@@ -11,7 +11,7 @@ import pytest
 from conftest_security import page_to_html
 from digest.pipeline import build_pages
 from digest.records import EnrichedArticle, Entity, LinkedDigest, Outlet, Story
-from digest.site.render import ARTICLES_PER_INDEX_PAGE, article_page, entity_page, outlet_page, render_site, story_page
+from digest.site.render import ITEMS_PER_PAGE, article_page, entity_page, outlet_page, render_site, story_page
 
 # Names generated pages use, their case variants, and names close to them.
 NAMES = ["index", "Index", "INDEX", "page-2", "Page-2", "page-10", "page-1", "page-02", "index-2", "readme", "README",
@@ -40,7 +40,7 @@ def digest_of_names(extra_articles: int = 0) -> LinkedDigest:
 
 @pytest.fixture(scope="module")
 def site():
-    return render_site(digest_of_names(extra_articles=ARTICLES_PER_INDEX_PAGE))
+    return render_site(digest_of_names(extra_articles=ITEMS_PER_PAGE))
 
 
 def test_every_page_has_a_path_of_its_own(site):
@@ -75,7 +75,7 @@ def test_the_article_index_pages_list_every_article_once(site):
     listed = list(itertools.chain.from_iterable(
         [t for t in titles_linked_from(by_path[path].markdown) if t.startswith(("Article ", "Filler "))]
         for path in ("articles/index.md", "articles/page-2.md")))
-    assert sorted(listed) == sorted([f"Article {name}" for name in NAMES] + [f"Filler {n}" for n in range(ARTICLES_PER_INDEX_PAGE)])
+    assert sorted(listed) == sorted([f"Article {name}" for name in NAMES] + [f"Filler {n}" for n in range(ITEMS_PER_PAGE)])
 
 
 def test_captures_named_like_index_pages_keep_their_pages_in_a_real_build(make_content):

@@ -110,11 +110,11 @@ def test_search_results_for_hostile_text_run_nothing(browser, served_site):
     for term in SEARCH_TERMS:
         url = f"{base}articles/?q={term}"
         browser.get(url)
-        results = seen.presence_of_element_located((By.CSS_SELECTOR, ".md-search-result__item"))
+        results = seen.presence_of_element_located((By.CSS_SELECTOR, ".digest-search__link"))
         WebDriverWait(browser, 20).until(results, message=f"no search results for {term!r}")
         assert_nothing_ran(browser, url)
-        first_result = browser.find_element(By.CSS_SELECTOR, ".md-search-result__link").get_attribute("href")
-        browser.get(first_result)  # the article, with the term highlighted
+        first_result = browser.find_element(By.CSS_SELECTOR, ".digest-search__link").get_attribute("href")
+        browser.get(first_result)  # the article the result names
         assert_nothing_ran(browser, first_result)
 
 

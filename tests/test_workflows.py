@@ -61,3 +61,13 @@ def test_main_is_built_and_deployed_to_pages():
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
     assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+@pytest.mark.parametrize("name", ["publish.yml", "pull-request.yml"])
+def test_the_normalization_cache_is_kept_between_runs_and_restored_before_the_build(name):
+    steps = _steps(_workflow(name))
+    uses = [step.get("uses", "").split("@")[0] for step in steps]
+    cache = steps[uses.index("actions/cache")]
+    assert cache["with"]["path"] == ".digest-cache" and cache["with"]["restore-keys"]
+    first_digest_run = next(i for i, step in enumerate(steps) if "digest " in step.get("run", ""))
+    assert uses.index("actions/cache") < first_digest_run

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 import charset_normalizer
 from charset_normalizer.md import mess_ratio
 import ftfy
 from ftfy.badness import is_bad
+from ftfy.chardata import CHARMAP_ENCODINGS, CONTROL_CHARS
 
 from digest.errors import InputError
 
@@ -64,8 +66,29 @@ def decode_unrepaired(data: bytes) -> str:
     return text
 
 
+def _sloppy_decodings(first: int, last: int) -> str:
+    """Every character that a byte in first..last becomes under a code page ftfy can undo."""
+    found = set()
+    for encoding in CHARMAP_ENCODINGS:
+        found.update(bytes(range(first, last + 1)).decode(encoding, errors="ignore"))
+    return "".join(sorted(found))
+
+
+# What ftfy could change, found by one cheap search: UTF-8 read in a single-byte code page always
+# leaves a lead character (bytes C2-F4) followed by a continuation character (bytes 80-BF); the
+# rest is line breaks, control characters, escapes, lossy or surrogate characters. Text without
+# any of them, already in NFC, comes out of ftfy as it went in, so ftfy is skipped: profiled at
+# 1,000 plain-text captures, it was nearly half of normalization (bench/README.md).
+_FTFY_MIGHT_CHANGE = re.compile(
+    f"[{re.escape(_sloppy_decodings(0xC2, 0xF4))}][{re.escape(_sloppy_decodings(0x80, 0xBF))}]"
+    f"|[{re.escape(''.join(map(chr, CONTROL_CHARS)))}\r\x1b\x85\u2028\u2029\ufffd\x1a\x80-\x9f\ud800-\udfff]"
+)
+
+
 def repair(text: str) -> str:
     """Fix mojibake and line breaks but keep quotes, dashes and no-break spaces as typed."""
+    if not _FTFY_MIGHT_CHANGE.search(text) and unicodedata.is_normalized("NFC", text):
+        return text
     text = ftfy.fix_text(text, config=_FTFY_CONFIG)
     # ftfy repairs a line only when the whole line re-encodes; a line mixing genuine curly quotes
     # with one mis-decoded no-break space is left alone, so retry each non-ASCII run by itself.

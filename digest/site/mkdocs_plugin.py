@@ -24,11 +24,13 @@ from digest.errors import InputError
 from digest.pipeline import build_pages
 from digest.records import RenderedSite
 from digest.site.render import TEMPLATES_DIR, directory_url, file_url
+from digest.site.search import index_site
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
 PACKAGED_CONFIG = Path(__file__).resolve().parent / "mkdocs.yml"
 ASSETS_DIR = TEMPLATES_DIR / "assets"
+THEME_OVERRIDES_DIR = TEMPLATES_DIR / "overrides"  # Pagefind's search box and filters in Material's pages
 STYLESHEET = "stylesheets/digest.css"
 
 
@@ -75,6 +77,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         config.site_name = site.title
         if not config.nav:
             config.nav = [{title: path} for title, path in site.nav]
+        if str(THEME_OVERRIDES_DIR) not in config.theme.dirs:  # after a digest's own custom_dir
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_OVERRIDES_DIR))
         if STYLESHEET not in map(str, config.extra_css):
             config.extra_css.append(STYLESHEET)
         for folder in (content_dir, *self.template_overrides(config), TEMPLATES_DIR):
@@ -95,6 +99,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def on_shutdown(self) -> None:
         self.prebuilt = None  # handed-over pages belong to one build only
+
+    def on_post_build(self, config) -> None:
+        index_site(Path(config.site_dir))
 
 
 def _plugins_with_digest_options(config_file: Path, options: dict[str, str]) -> list:

@@ -15,6 +15,7 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -29,7 +30,8 @@ from digest.schemas import RATING_SCALE
 from digest.site.escaping import attribute_value, editor_markdown, heading_text, safe_url, shown_text, text_node
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-ARTICLES_PER_INDEX_PAGE = 500
+ITEMS_PER_PAGE = 500  # rows of any listing: the article index, an outlet's or entity's articles, the timeline
+STORY_ROWS_PER_PAGE = 100  # a story's rows carry summaries and figures, so fewer fit a page
 LATEST_ON_HOME = 10
 FIGURES_PER_ARTICLE = 8  # in a story's side-by-side table; the article page has the text
 
@@ -73,6 +75,15 @@ def story_page(story_id: str) -> str:
 
 def entity_page(entity_id: str) -> str:
     return content_page("entities", entity_id)
+
+
+def numbered_page(first_page: str, number: int) -> str:
+    """Where page ``number`` of a listing lives: beside an index page, or under the page's own folder."""
+    if number == 1:
+        return first_page
+    stem = first_page.removesuffix(".md")
+    folder = stem.removesuffix("index") if stem == "index" or stem.endswith("/index") else stem + "/"
+    return f"{folder}page-{number}.md"
 
 
 def directory_url(page_path: str) -> str:
@@ -184,9 +195,36 @@ class Renderer:
         return outlet.name if outlet else self.unprofiled_names.get(outlet_id) or outlet_id
 
     # -- pages ----------------------------------------------------------------------------
-    def page(self, template: str, path: str, title: str, **context: object) -> Page:
+    def page(self, template: str, path: str, title: str, front_matter: dict | None = None, **context: object) -> Page:
         body = self.env.get_template(template).render(page_path=path, digest=self.digest, **context)
-        return Page(path=path, markdown=_front_matter(title) + body, title=title)
+        return Page(path=path, markdown=_front_matter(title, **(front_matter or {})) + body, title=title)
+
+    def search_filters(self, article: EnrichedArticle, story: Story | None) -> dict[str, str]:
+        """What a reader can narrow a search by; the theme writes them as Pagefind filters."""
+        outlet = self.digest.outlets.get(article.outlet_id or "")
+        filters = {
+            "outlet": self.outlet_name(article.outlet_id) if article.outlet_id else "Unattributed",
+            "rating": self.rating_label(outlet.rating if outlet else None),
+            "year": (article.published or "")[:4] or "Undated",
+        }
+        if story:
+            filters["story"] = plain_title(story.title)
+        return filters
+
+    def paginated(
+        self, template: str, path: str, title: str, key: str, items: list, per_page: int = ITEMS_PER_PAGE, **context: object
+    ) -> list[Page]:
+        """One listing over as many pages as it needs; each page gets its slice as ``key`` and
+        ``pages`` (number, the paths of all pages, total items) for the shared page links."""
+        chunks = [items[i : i + per_page] for i in range(0, len(items), per_page)] or [[]]
+        paths = [numbered_page(path, n) for n in range(1, len(chunks) + 1)]
+        return [
+            self.page(
+                template, page_path, title if number == 1 else f"{title}, page {number}",
+                **{key: chunk}, pages=Pagination(number, paths, len(items)), **context,
+            )
+            for number, (chunk, page_path) in enumerate(zip(chunks, paths), start=1)
+        ]
 
     @staticmethod
     def mention_context(article: EnrichedArticle, mention: EntityMention) -> str:
@@ -215,6 +253,14 @@ class Renderer:
 def rating_badge(rating: str | None) -> Markup:
     css = f"rating rating-{rating}" if rating in RATING_LABELS else "rating rating-none"
     return Markup(f'<span class="{css}">{text_node(Renderer.rating_label(rating))}</span>')
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    paths: list[str]
+    total: int
+
 
 
 def newest_first(articles) -> list[EnrichedArticle]:
@@ -273,8 +319,8 @@ def _coverage_pages(renderer: Renderer, ordered: list[EnrichedArticle]) -> list[
     for story in stories:
         members = [renderer.by_id[i] for i in story.article_ids if i in renderer.by_id]
         dates = sorted(a.published for a in members if a.published)
-        pages.append(renderer.page(
-            "story.md.j2", story_page(story.id), story.title, story=story, articles=members,
+        pages.extend(renderer.paginated(
+            "story.md.j2", story_page(story.id), story.title, "articles", members, STORY_ROWS_PER_PAGE, story=story,
             first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
             compared=_figures_compared(members),
         ))
@@ -288,8 +334,8 @@ def _coverage_pages(renderer: Renderer, ordered: list[EnrichedArticle]) -> list[
         for mention in article.entities:
             mentions[mention.entity_id].append((article, mention))
     for entity in digest.entities.values():
-        pages.append(renderer.page("entity.md.j2", entity_page(entity.id), entity.name,
-                                   entity=entity, mentions=mentions.get(entity.id, [])))
+        pages.extend(renderer.paginated("entity.md.j2", entity_page(entity.id), entity.name,
+                                        "mentions", mentions.get(entity.id, []), entity=entity))
     by_kind: dict[str, list] = defaultdict(list)
     for entity in sorted(digest.entities.values(), key=lambda e: e.name.lower()):
         by_kind[entity.kind].append((entity, len(mentions.get(entity.id, []))))
@@ -299,11 +345,12 @@ def _coverage_pages(renderer: Renderer, ordered: list[EnrichedArticle]) -> list[
     starting: dict[str | None, list] = defaultdict(list)
     for story in stories:
         starting[renderer.by_id[story.article_ids[0]].published].append(story)
-    days: dict[str | None, list] = defaultdict(list)
-    for article in ordered:
-        days[article.published].append(article)
-    timeline = [(day, starting.get(day, []), articles) for day, articles in days.items()]
-    pages.append(renderer.page("timeline.md.j2", "timeline.md", "Timeline", days=timeline))
+    entries: list[tuple[str | None, Story | None, EnrichedArticle | None]] = []
+    for article in ordered:  # each day: the stories that start on it, then its articles
+        if not entries or entries[-1][0] != article.published:
+            entries.extend((article.published, story, None) for story in starting.get(article.published, []))
+        entries.append((article.published, None, article))
+    pages.extend(renderer.paginated("timeline.md.j2", "timeline.md", "Timeline", "entries", entries))
     return pages
 
 
@@ -336,28 +383,21 @@ def render_site(
         )
     )
 
-    chunks = [ordered[i : i + ARTICLES_PER_INDEX_PAGE] for i in range(0, len(ordered), ARTICLES_PER_INDEX_PAGE)] or [[]]
-    index_paths = ["articles/index.md"] + [f"articles/page-{n}.md" for n in range(2, len(chunks) + 1)]
-    for number, (chunk, path) in enumerate(zip(chunks, index_paths), start=1):
-        pages.append(
-            renderer.page(
-                "articles_index.md.j2", path, "All articles" if number == 1 else f"All articles, page {number}",
-                articles=chunk, number=number, index_paths=index_paths, total=len(ordered),
-            )
-        )
+    pages.extend(renderer.paginated("articles_index.md.j2", "articles/index.md", "All articles", "articles", ordered))
 
     for article in digest.articles:
         path = article_page(article.id)
+        story = _shared_story(digest, article.id)
         pages.append(
             renderer.page(
-                "article.md.j2", path, article.title,
+                "article.md.j2", path, article.title, front_matter={"search_filters": renderer.search_filters(article, story)},
                 article=article,
                 outlet=digest.outlets.get(article.outlet_id or ""),
                 attribution_note=ATTRIBUTION_NOTES.get(article.outlet_source or ""),
                 unconfirmed_claim=_unconfirmed_claim(article, digest),
                 paragraphs=renderer.paragraphs_with_entity_links(article, path),
                 related=[(renderer.by_id[r.id], r) for r in digest.related.get(article.id, ()) if r.id in renderer.by_id],
-                story=_shared_story(digest, article.id),
+                story=story,
             )
         )
 
@@ -368,10 +408,10 @@ def render_site(
     outlet_ids = sorted(set(digest.outlets) | set(by_outlet))
     for outlet_id in outlet_ids:
         name = renderer.outlet_name(outlet_id)
-        pages.append(
-            renderer.page(
-                "outlet.md.j2", outlet_page(outlet_id), name,
-                outlet=digest.outlets.get(outlet_id), name=name, articles=by_outlet.get(outlet_id, []),
+        pages.extend(
+            renderer.paginated(
+                "outlet.md.j2", outlet_page(outlet_id), name, "articles", by_outlet.get(outlet_id, []),
+                outlet=digest.outlets.get(outlet_id), name=name,
             )
         )
     pages.append(

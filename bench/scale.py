@@ -1,0 +1,136 @@
+"""A digest of N articles against the MkDocs floor: cold build, rebuild after one edited sidecar,
+peak memory and the bytes a reader's first search downloads.
+
+    .venv/bin/python bench/scale.py [--articles 1000 10000] [--shared ../shared/bench] [--skip-browser]
+
+For each size, in one run (so that a busy machine slows both sides alike):
+- the corpus: N plain-text captures cycled from the benchmark's text pages (``extraction/text``),
+  each varied (a numbered headline, its paragraphs rotated) so that no two are alike; a
+  synthetic corpus when the shared folder is missing;
+- the floor: ``mkdocs build`` of the same N bodies as ready Markdown, with Material and its
+  search plugin, articles off the nav;
+- ``digest build`` cold (empty cache), then warm after one edited sidecar.
+Peak memory is the largest resident set of a child process (resource.getrusage). Search bytes
+are measured in headless Chromium: the transfer sizes of every resource a first query fetches.
+30,000 articles take long on a 2-core machine: pass it explicitly with --articles 30000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def corpus_texts(shared: Path) -> list[str]:
+    folder = shared / "extraction" / "text"
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.glob("*.txt"))] if folder.is_dir() else []
+    if texts:
+        return texts
+    rng = random.Random(3)
+    words = [f"word{n}" for n in range(5000)]
+    return ["\n\n".join(" ".join(rng.choices(words, k=60)) + "." for _ in range(12)) for _ in range(50)]
+
+
+def write_corpus(texts: list[str], count: int, content: Path, floor_docs: Path) -> None:
+    articles = content / "articles"
+    articles.mkdir(parents=True)
+    floor_docs.mkdir(parents=True)
+    for n in range(count):
+        paragraphs = [p for p in texts[n % len(texts)].split("\n\n") if p.strip()] or ["(empty)"]
+        shift = (n // len(texts)) % len(paragraphs)
+        body = paragraphs[shift:] + paragraphs[:shift]
+        title = f"Report {n}: {body[0][:60].strip()}"
+        (articles / f"a{n:05d}.txt").write_text(title + "\n\n" + "\n\n".join(body) + "\n", encoding="utf-8")
+        (articles / f"a{n:05d}.yml").write_text(f"published: {2015 + n % 8}-0{1 + n % 9}-1{n % 10}\nsummary: Draft {n}.\n", encoding="utf-8")
+        (floor_docs / f"a{n:05d}.md").write_text(f"# {title}\n\n" + "\n\n".join(body) + "\n", encoding="utf-8")
+    (floor_docs / "index.md").write_text("# Floor\n", encoding="utf-8")
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
+    return time.perf_counter() - start
+
+
+def search_bytes(site: Path, query: str) -> int:
+    """Bytes a reader's first query transfers: page load excluded, search assets and index included."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        driver.get(f"http://127.0.0.1:{server.server_address[1]}/")
+        time.sleep(1)
+        before = driver.execute_script("return performance.getEntriesByType('resource').length")
+        driver.execute_script("return window.digestSearch.search(arguments[0])", query)
+        time.sleep(3)
+        return int(driver.execute_script(
+            "return performance.getEntriesByType('resource').slice(arguments[0])"
+            ".reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0)", before))
+    finally:
+        driver.quit()
+        server.shutdown()
+
+
+def measure(count: int, texts: list[str], browser: bool) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix=f"scale-{count}-") as tmp:
+        root = Path(tmp)
+        write_corpus(texts, count, root / "content", root / "floor" / "docs")
+        (root / "floor" / "mkdocs.yml").write_text(
+            "site_name: Floor\ntheme:\n  name: material\nplugins:\n  - search\nnav:\n  - Home: index.md\n", encoding="utf-8")
+        floor = timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(root / "floor" / "mkdocs.yml")], root)
+        build = [str(BIN / "digest"), "build", "--content", str(root / "content"), "--site-dir", str(root / "site"),
+                 "--cache-dir", str(root / "cache"), "--config-file", str(REPO / "mkdocs.yml")]
+        cold = timed(build, root)
+        sidecar = root / "content" / "articles" / "a00000.yml"
+        sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("Draft 0.", "Edited summary."), encoding="utf-8")
+        warm = timed(build, root)
+        figures = {"floor": floor, "cold": cold, "warm": warm,
+                   "peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+        if browser:
+            figures["search_kb"] = search_bytes(root / "site", "government") / 1024
+        shutil.rmtree(root / "site", ignore_errors=True)
+        return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "bench")
+    parser.add_argument("--skip-browser", action="store_true")
+    args = parser.parse_args()
+    texts = corpus_texts(args.shared)
+    print(f"{'articles':>8} {'floor s':>8} {'cold s':>8} {'cold/floor':>10} {'warm s':>8} {'warm/floor':>10} {'peak MiB':>9} {'search KB':>9}")
+    for count in args.articles:
+        f = measure(count, texts, not args.skip_browser)
+        print(f"{count:>8,} {f['floor']:>8.1f} {f['cold']:>8.1f} {f['cold'] / f['floor']:>10.2f} {f['warm']:>8.1f} "
+              f"{f['warm'] / f['floor']:>10.2f} {f['peak_mib']:>9.0f} {f.get('search_kb', float('nan')):>9.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The site side: rendering pages with Jinja2, escaping, the MkDocs adapter and atomic publishing."""
