@@ -78,7 +78,7 @@ def _check_article(
         return [*problems, normalized]
     if side_path and sidecar is None:
         return problems  # the sidecar's own errors say enough; its values cannot be judged
-    article = enrich(normalized, sidecar, outlets)
+    article = enrich(normalized, sidecar, outlets, capture_sha256=capture.sha256)
     where = _Locator(side_path or capture.path, loaded)
     return [*problems, *_unfinished(article, outlets, where)]
 
@@ -108,4 +108,16 @@ def _unfinished(article: EnrichedArticle, outlets: Mapping[str, Outlet], where: 
         warnings.append(where.warning("outlet", "no outlet: add `outlet:` with an outlet id from outlets.yml"))
     elif article.outlet_id not in outlets:
         warnings.append(where.warning("outlet", f"outlet '{article.outlet_name}' has no profile in outlets.yml yet"))
+    if article.archived_url and not article.archived:
+        warnings.append(where.warning("archived_url", "archived_url without `archived:` (YYYY-MM-DD), the day the archive made its copy"))
+    elif article.archived and not article.archived_url:
+        warnings.append(where.warning("archived", "`archived:` without `archived_url:`: give the address of the archived copy"))
+    if article.provenance.verified is False:
+        warnings.append(dataclasses.replace(
+            where.warning("provenance", (
+                f"the capture's bytes no longer match provenance.sha256 (now {article.provenance.sha256}): "
+                "a capture is never edited; restore it as it was added, or add the new copy with `digest add`"
+            )),
+            severity="error",
+        ))
     return warnings

@@ -63,7 +63,7 @@ def assemble_digest(
             side_path = sidecar_path(content_dir, capture.slug)
             sidecar, found = load_sidecar(side_path) if side_path else (None, [])
             problems.extend(found)
-            articles.append(enrich(normalized, sidecar, editorial.outlets, recognise_entities, extract_figures))
+            articles.append(enrich(normalized, sidecar, editorial.outlets, recognise_entities, extract_figures, capture.sha256))
 
     links = link(articles)
     digest = LinkedDigest(

@@ -38,6 +38,14 @@ def inert(text: object) -> Markup:
     return Markup("".join(filter(_shown, folded)).translate(_ENTITIES))
 
 
+def shown_text(text: object) -> str:
+    """Text as a reader should see it, on one line, for places that escape it themselves (XML
+    written by a library, attributes): bidi controls, control characters and the two
+    non-characters XML 1.0 forbids are dropped."""
+    folded = " ".join(str(text).split())
+    return "".join(ch for ch in folded if _shown(ch) and ch not in "\ufffe\uffff")
+
+
 def safe_url(url: str | None) -> str | None:
     """The URL if it is an absolute http(s) URL with no characters that could break out."""
     if not url:

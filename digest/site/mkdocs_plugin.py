@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files
 
 from digest.pipeline import build_pages
 from digest.records import RenderedSite
-from digest.site.render import directory_url, file_url
+from digest.site.render import THEME_OVERRIDES_DIR, directory_url, file_url
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -51,6 +51,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             site = self.prebuilt
         self.site = site
         config.site_name = site.title
+        # The core's per-page <head> data (citation tags, feed links) is placed by this template.
+        if str(THEME_OVERRIDES_DIR) not in config.theme.dirs:
+            config.theme.dirs.insert(0, str(THEME_OVERRIDES_DIR))
         if not config.nav:
             config.nav = [{title: path} for title, path in site.nav]
         if str(content_dir) not in map(str, config.watch):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,13 +18,18 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from digest.site.escaping import editor_markdown, inert, safe_url
+from digest.citation import bibtex_entry, csl_item, csv_row, digest_csl_json, digest_csv, highwire_tags
+from digest.disagreements import contradicted_claims, story_disagreements
 from digest.figures import counted_thing, sentence_around
 from digest.paths import safe_name
 from digest.records import EnrichedArticle, EntityMention, Figure, LinkedDigest, Page, RenderedSite, Story
 from digest.schemas import RATING_SCALE
+from digest.site.charts import Grid, bar_chart, coverage_grid, grid_chart
+from digest.site.escaping import editor_markdown, inert, safe_url, shown_text
+from digest.site.feeds import FeedSpec, atom_feed
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+THEME_OVERRIDES_DIR = TEMPLATES_DIR / "overrides"  # the site engine's theme templates, not ours
 ARTICLES_PER_INDEX_PAGE = 500
 LATEST_ON_HOME = 10
 FIGURES_PER_ARTICLE = 8  # in a story's side-by-side table; the article page has the text
@@ -58,6 +63,28 @@ def entity_page(entity_id: str) -> str:
     return f"entities/{safe_name(entity_id)}.md"
 
 
+def citation_files(article_id: str) -> tuple[str, str]:
+    """The CSL-JSON and BibTeX files offered beside an article's page."""
+    stem = article_page(article_id).removesuffix(".md")
+    return f"{stem}.csl.json", f"{stem}.bib"
+
+
+DIGEST_FEED = "feeds/digest.xml"
+
+
+def feed_path(kind: str, item_id: str) -> str:
+    """The Atom feed of one outlet, story or entity (kind: outlets, stories, entities)."""
+    return f"feeds/{kind}/{safe_name(item_id)}.xml"
+
+
+def story_chart(story_id: str) -> str:
+    return f"charts/stories/{safe_name(story_id)}.svg"
+
+
+OUTLET_MONTHS_CHART = "charts/outlets-by-month.svg"
+RATINGS_CHART = "charts/ratings.svg"
+
+
 def directory_url(page_path: str) -> str:
     """The URL of a page under MkDocs' default use_directory_urls."""
     stem = page_path.removesuffix(".md")
@@ -86,8 +113,17 @@ def plain_title(title: str) -> str:
     return " ".join(title.split()).translate(_TITLE_LOOKALIKES)[:200]
 
 
-def _front_matter(title: str, **extra: object) -> str:
-    meta = {"title": plain_title(title), **extra}
+def _front_matter(title: str, citation: list[tuple[str, str]] = (), feeds: list[tuple[str, str]] = ()) -> str:
+    """The page's front matter: its title, and what the theme puts in <head> for it.
+
+    ``citation`` holds Highwire Press meta tags and ``feeds`` (title, site-relative path) the
+    Atom feeds the page links to; the theme override prints both as attribute values, encoded.
+    """
+    meta: dict[str, object] = {"title": plain_title(title)}
+    if citation:
+        meta["citation"] = [[name, shown_text(value)] for name, value in citation]
+    if feeds:
+        meta["feeds"] = [{"title": shown_text(feed_title), "href": path} for feed_title, path in feeds]
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
@@ -116,6 +152,9 @@ class Renderer:
             outlet_page=outlet_page,
             story_page=story_page,
             entity_page=entity_page,
+            citation_files=citation_files,
+            image=self.image,
+            feed_links=self.feed_links,
             context_of=self.mention_context,
             max_figures=FIGURES_PER_ARTICLE,
             rating_scale=RATING_SCALE,
@@ -139,6 +178,16 @@ class Renderer:
             return Markup("")
         return Markup(f'<a href="{Markup.escape(url)}" rel="nofollow noopener noreferrer">{inert(text)}</a>')
 
+    @staticmethod
+    def image(alt: str, from_page: str, to_file: str) -> Markup:
+        """A picture made at build time; its alternative text is ours, never content."""
+        return Markup(f"![{inert(alt)}]({relative_link(from_page, to_file)})")
+
+    def feed_links(self, feeds, from_page: str) -> Markup:
+        """Visible links to the page's Atom feeds (the <head> links them too)."""
+        links = [self.link(title, from_page, path) for title, path in feeds]
+        return Markup('<span class="feed-links">Follow in a feed reader: </span>') + Markup(" · ").join(links)
+
     def outlet_badge(self, outlet_id: str | None, from_page: str) -> Markup:
         """Outlet name linking to its page, with its rating; or 'Unattributed'."""
         if not outlet_id:
@@ -155,9 +204,14 @@ class Renderer:
         return outlet.name if outlet else self.unprofiled_names.get(outlet_id) or outlet_id
 
     # -- pages ----------------------------------------------------------------------------
-    def page(self, template: str, path: str, title: str, **context: object) -> Page:
-        body = self.env.get_template(template).render(page_path=path, digest=self.digest, **context)
-        return Page(path=path, markdown=_front_matter(title) + body, title=title)
+    def page(self, template: str, path: str, title: str, citation=(), feeds=(), **context: object) -> Page:
+        feeds = [(f"{self.digest.title}: all articles", DIGEST_FEED), *feeds]
+        body = self.env.get_template(template).render(page_path=path, digest=self.digest, feeds=feeds, **context)
+        return Page(path=path, markdown=_front_matter(title, citation, feeds) + body, title=title)
+
+    def publisher(self, article: EnrichedArticle) -> str | None:
+        """The outlet to cite as the article's publisher, when it is attributed."""
+        return self.outlet_name(article.outlet_id) if article.outlet_id else None
 
     @staticmethod
     def mention_context(article: EnrichedArticle, mention: EntityMention) -> str:
@@ -219,6 +273,14 @@ def _articles_json(digest: LinkedDigest, page_url: Callable[[str], str]) -> byte
                 "related": [{"id": r.id, "reason": r.reason} for r in digest.related.get(article.id, ())],
                 "story": digest.story_of.get(article.id),
                 "page": page_url(article_page(article.id)),
+                "archived_url": article.archived_url,
+                "archived": article.archived,
+                "provenance": {
+                    "source": article.provenance.source,
+                    "retrieved": article.provenance.retrieved,
+                    "recorded_sha256": article.provenance.recorded_sha256,
+                    "sha256": article.provenance.sha256,
+                },
             }
         )
     return json.dumps({"articles": records}, ensure_ascii=False, indent=1).encode("utf-8")
@@ -230,7 +292,8 @@ def _shared_story(digest: LinkedDigest, article_id: str) -> Story | None:
     return story if story and len(story.article_ids) > 1 else None
 
 
-def _coverage_pages(renderer: Renderer, ordered: list[EnrichedArticle]) -> list[Page]:
+def _coverage_pages(renderer: Renderer, ordered: list[EnrichedArticle], disagreements: dict,
+                    extras: "SiteExtras") -> list[Page]:
     """Story, entity and timeline pages: one event read through several outlets, and who said what."""
     digest = renderer.digest
     stories = [s for s in digest.stories.values() if len(s.article_ids) > 1]
@@ -238,10 +301,16 @@ def _coverage_pages(renderer: Renderer, ordered: list[EnrichedArticle]) -> list[
     for story in stories:
         members = [renderer.by_id[i] for i in story.article_ids if i in renderer.by_id]
         dates = sorted(a.published for a in members if a.published)
+        grid = coverage_grid(((renderer.outlet_name(a.outlet_id) if a.outlet_id else "Unattributed", a.published, a.title)
+                              for a in members), ("day", "week", "month", "quarter", "year"))
+        chart = extras.chart(story_chart(story.id), grid, f"Coverage timeline: {story.title}",
+                             "Which outlet reported this story when; each dot is one or more articles.")
+        feed = extras.feed(feed_path("stories", story.id), f"Story: {story.title}", story_page(story.id), members)
         pages.append(renderer.page(
-            "story.md.j2", story_page(story.id), story.title, story=story, articles=members,
+            "story.md.j2", story_page(story.id), story.title, feeds=[feed], story=story, articles=members,
             first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
-            compared=_figures_compared(members),
+            compared=_figures_compared(members), disagreements=disagreements.get(story.id, []),
+            chart=chart, grid=grid,
         ))
     listed = [(s, renderer.by_id[s.article_ids[0]].published, len({renderer.by_id[i].outlet_id for i in s.article_ids}))
               for s in stories]
@@ -253,8 +322,11 @@ def _coverage_pages(renderer: Renderer, ordered: list[EnrichedArticle]) -> list[
         for mention in article.entities:
             mentions[mention.entity_id].append((article, mention))
     for entity in digest.entities.values():
-        pages.append(renderer.page("entity.md.j2", entity_page(entity.id), entity.name,
-                                   entity=entity, mentions=mentions.get(entity.id, [])))
+        mentioned = mentions.get(entity.id, [])
+        feeds = [extras.feed(feed_path("entities", entity.id), f"Mentions of {entity.name}", entity_page(entity.id),
+                             [article for article, _ in mentioned])] if mentioned else []
+        pages.append(renderer.page("entity.md.j2", entity_page(entity.id), entity.name, feeds=feeds,
+                                   entity=entity, mentions=mentioned))
     by_kind: dict[str, list] = defaultdict(list)
     for entity in sorted(digest.entities.values(), key=lambda e: e.name.lower()):
         by_kind[entity.kind].append((entity, len(mentions.get(entity.id, []))))
@@ -286,8 +358,76 @@ def _figures_compared(articles: list[EnrichedArticle]) -> list[tuple[str, list[t
     return compared
 
 
+class SiteExtras:
+    """The files written beside the pages (feeds, charts, citations), collected as pages ask for them."""
+
+    def __init__(self, renderer: Renderer, page_url: Callable[[str], str]):
+        self.renderer = renderer
+        self.page_url = page_url
+        self.files: dict[str, bytes] = {}
+
+    def feed(self, path: str, title: str, page: str, articles) -> tuple[str, str]:
+        """Write the Atom feed of ``articles``; returns (title, path) for the page's <head>."""
+        spec = FeedSpec(path=path, title=f"{self.renderer.digest.title}: {title}", page_url=self.page_url(page), articles=articles)
+        self.files[path] = atom_feed(spec, self.renderer.digest.title,
+                                     lambda article: self.page_url(article_page(article.id)), self.renderer.publisher)
+        return spec.title, path
+
+    def chart(self, path: str, grid: Grid, title: str, desc: str) -> str | None:
+        if not grid.columns:
+            return None
+        self.files[path] = grid_chart(grid, title, desc)
+        return path
+
+    def citations(self, article: EnrichedArticle) -> list[tuple[str, str]]:
+        """Write the article's CSL-JSON and BibTeX files; returns its Highwire Press meta tags."""
+        publisher = self.renderer.publisher(article)
+        csl_path, bib_path = citation_files(article.id)
+        self.files[csl_path] = digest_csl_json([csl_item(article, publisher)])
+        self.files[bib_path] = bibtex_entry(article, publisher).encode("utf-8")
+        return highwire_tags(article, publisher)
+
+
+def _digest_data(renderer: Renderer, page_url: Callable[[str], str]) -> dict[str, bytes]:
+    """data/: the whole digest as articles.json, CSL-JSON and CSV (metadata only, no article text)."""
+    digest = renderer.digest
+    rating = lambda a: digest.outlets[a.outlet_id].rating if a.outlet_id in digest.outlets else None  # noqa: E731
+    return {
+        "data/articles.json": _articles_json(digest, page_url),
+        "data/articles.csl.json": digest_csl_json(
+            csl_item(a, renderer.publisher(a), page_url(article_page(a.id))) for a in digest.articles
+        ),
+        "data/articles.csv": digest_csv(
+            csv_row(a, renderer.publisher(a), rating(a), digest.story_of.get(a.id), page_url(article_page(a.id)))
+            for a in digest.articles
+        ),
+    }
+
+
+def _overview(renderer: Renderer, extras: SiteExtras, ordered: list[EnrichedArticle]) -> dict[str, object]:
+    """The home page's pictures: articles per outlet per month, and articles per rating."""
+    digest = renderer.digest
+    grid = coverage_grid(((renderer.outlet_name(a.outlet_id) if a.outlet_id else "Unattributed", a.published, a.title)
+                          for a in ordered), ("month", "quarter", "year"))
+    months_chart = extras.chart(OUTLET_MONTHS_CHART, grid, "Articles per outlet per month",
+                                "Dots show how many articles each outlet has in the digest in each period.")
+    articles_per: Counter = Counter()
+    outlets_per: dict[str, set] = defaultdict(set)
+    for article in ordered:
+        outlet = digest.outlets.get(article.outlet_id or "")
+        key = outlet.rating if outlet and outlet.rating else NOT_ASSESSED
+        articles_per[key] += 1
+        if article.outlet_id:
+            outlets_per[key].add(article.outlet_id)
+    ratings = [(RATING_LABELS.get(key, key), articles_per[key], len(outlets_per[key])) for key in (*RATING_LABELS, NOT_ASSESSED)]
+    extras.files[RATINGS_CHART] = bar_chart([(label, n) for label, n, _ in ratings], "Articles by their outlet's rating",
+                                            "How many of the digest's articles come from outlets of each reliability rating.")
+    return {"months_chart": months_chart, "months_grid": grid, "ratings_chart": RATINGS_CHART, "ratings": ratings}
+
+
 def render_site(digest: LinkedDigest, page_url: Callable[[str], str] = directory_url) -> RenderedSite:
     renderer = Renderer(digest)
+    extras = SiteExtras(renderer, page_url)
     ordered = newest_first(digest.articles)
     pages: list[Page] = []
 
@@ -296,8 +436,17 @@ def render_site(digest: LinkedDigest, page_url: Callable[[str], str] = directory
             "home.md.j2", "index.md", digest.title,
             latest=ordered[:LATEST_ON_HOME], article_count=len(ordered),
             outlets=sorted(digest.outlets.values(), key=lambda o: o.name.lower()),
+            **_overview(renderer, extras, ordered),
         )
     )
+    extras.feed(DIGEST_FEED, "all articles", "index.md", ordered)
+    disagreements = {}
+    claims: dict[str, list] = {}
+    for story in digest.stories.values():
+        if len(story.article_ids) > 1:
+            found = story_disagreements([renderer.by_id[i] for i in story.article_ids if i in renderer.by_id])
+            disagreements[story.id] = found
+            claims.update(contradicted_claims(found))
 
     chunks = [ordered[i : i + ARTICLES_PER_INDEX_PAGE] for i in range(0, len(ordered), ARTICLES_PER_INDEX_PAGE)] or [[]]
     index_paths = ["articles/index.md"] + [f"articles/page-{n}.md" for n in range(2, len(chunks) + 1)]
@@ -311,9 +460,12 @@ def render_site(digest: LinkedDigest, page_url: Callable[[str], str] = directory
 
     for article in digest.articles:
         path = article_page(article.id)
+        outlet_feeds = [(f"{digest.title}: {renderer.outlet_name(article.outlet_id)}", feed_path("outlets", article.outlet_id))] if article.outlet_id else []
         pages.append(
             renderer.page(
                 "article.md.j2", path, article.title,
+                citation=extras.citations(article), feeds=outlet_feeds,
+                contradicted=claims.get(article.id, []),
                 article=article,
                 outlet=digest.outlets.get(article.outlet_id or ""),
                 paragraphs=renderer.paragraphs_with_entity_links(article, path),
@@ -329,9 +481,10 @@ def render_site(digest: LinkedDigest, page_url: Callable[[str], str] = directory
     outlet_ids = sorted(set(digest.outlets) | set(by_outlet))
     for outlet_id in outlet_ids:
         name = renderer.outlet_name(outlet_id)
+        feed = extras.feed(feed_path("outlets", outlet_id), name, outlet_page(outlet_id), by_outlet.get(outlet_id, []))
         pages.append(
             renderer.page(
-                "outlet.md.j2", outlet_page(outlet_id), name,
+                "outlet.md.j2", outlet_page(outlet_id), name, feeds=[feed],
                 outlet=digest.outlets.get(outlet_id), name=name, articles=by_outlet.get(outlet_id, []),
             )
         )
@@ -342,7 +495,7 @@ def render_site(digest: LinkedDigest, page_url: Callable[[str], str] = directory
         )
     )
 
-    pages.extend(_coverage_pages(renderer, ordered))
+    pages.extend(_coverage_pages(renderer, ordered, disagreements, extras))
 
     nav = (
         ("Home", "index.md"), ("Articles", "articles/index.md"), ("Stories", "stories/index.md"),
@@ -350,7 +503,7 @@ def render_site(digest: LinkedDigest, page_url: Callable[[str], str] = directory
     )
     return RenderedSite(
         pages=tuple(pages),
-        data_files={"data/articles.json": _articles_json(digest, page_url)},
+        data_files={**_digest_data(renderer, page_url), **extras.files},
         nav=nav,
         title=plain_title(digest.title),
     )
