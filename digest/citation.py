@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 
 from digest.records import EnrichedArticle
+from digest.site.escaping import shown_text
 
 # Roles a byline may name before "by"; only writers are authors, translators are credited apart.
 _WRITER_ROLES = {"", "by", "written by", "reporting by", "reported by", "words by", "story by"}
@@ -129,7 +130,7 @@ def csl_item(article: EnrichedArticle, publisher: str | None, page_url: str | No
 
 def bibtex_escape(text: str) -> str:
     """Text as a BibTeX value prints it: LaTeX specials escaped, braces always balanced."""
-    return " ".join(text.split()).translate(_BIBTEX_TABLE)
+    return shown_text(text).translate(_BIBTEX_TABLE)
 
 
 def bibtex_entry(article: EnrichedArticle, publisher: str | None) -> str:

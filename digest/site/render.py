@@ -124,7 +124,8 @@ def _front_matter(title: str, citation: list[tuple[str, str]] = (), feeds: list[
         meta["citation"] = [[name, shown_text(value)] for name, value in citation]
     if feeds:
         meta["feeds"] = [{"title": shown_text(feed_title), "href": path} for feed_title, path in feeds]
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+    # One line per value (no wrapping), so that no value can ever put a "---" line into the block.
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=float("inf")) + "---\n\n"
 
 
 class Renderer:
