@@ -42,8 +42,8 @@ def shown_text(text: object) -> str:
     """Text as a reader should see it, on one line, for places that escape it themselves (XML
     written by a library, attributes): bidi controls, control characters and the two
     non-characters XML 1.0 forbids are dropped."""
-    folded = " ".join(str(text).split())
-    return "".join(ch for ch in folded if _shown(ch) and ch not in "\ufffe\uffff")
+    shown = "".join(ch for ch in str(text) if ch.isspace() or (_shown(ch) and ch not in "\ufffe\uffff"))
+    return " ".join(shown.split())
 
 
 def safe_url(url: str | None) -> str | None:
