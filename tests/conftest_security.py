@@ -119,6 +119,9 @@ def write_hostile_content(root: Path) -> Path:
         sidecar = {
             "title": vector, "subtitle": vector, "byline": vector, "summary": f"{vector}\n\n*{vector}*",
             "reviewer": vector, "tags": [vector, "plain"], "outlet": f"outlet-{n % 10}" if n % 2 else vector,
+            "published": f"2020-01-{1 + n % 28:02d}", "url": f"https://example.org/a{n}?q=)](javascript:alert(1))",
+            "archived_url": f"https://web.archive.example/{n}/https://example.org/a{n}?q=)](javascript:alert(1))",
+            "archived": "2020-02-01", "provenance": {"source": vector, "retrieved": "2020-01-31T00:00:00Z", "sha256": "0" * 64},
         }
         (articles / f"v{n:03d}-copied.yml").write_text(yaml.safe_dump(sidecar, allow_unicode=True), encoding="utf-8")
         (articles / f"v{n:03d}-saved.yml").write_text(yaml.safe_dump({"url": "javascript:alert(1)"}), encoding="utf-8")
