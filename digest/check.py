@@ -16,7 +16,7 @@ from digest.captures import discover_captures, sidecar_path
 from digest.editorial import enrich, load_editorial
 from digest.entities import GAZETTEER_FILE, load_gazetteer
 from digest.pipeline import normalize_or_report
-from digest.records import Capture, EnrichedArticle, Outlet, Problem
+from digest.records import Capture, EnrichedArticle, Outlet, Problem, Severity
 from digest.schemas import SidecarModel
 from digest.validation import load_with_positions
 from digest.yaml_loading import LoadedYaml
@@ -90,34 +90,31 @@ class _Locator:
     path: Path
     loaded: LoadedYaml | None
 
-    def warning(self, key: str, message: str) -> Problem:
+    def problem(self, key: str, message: str, severity: Severity = "warning") -> Problem:
         has_key = self.loaded is not None and isinstance(self.loaded.data, dict) and key in self.loaded.data
         line, column = self.loaded.position((key,)) if has_key else (1, 1)
-        return Problem(str(self.path), message, "warning", line, column)
+        return Problem(str(self.path), message, severity, line, column)
 
 
 def _unfinished(article: EnrichedArticle, outlets: Mapping[str, Outlet], where: _Locator) -> list[Problem]:
     warnings = []
     if not article.summary:
-        warnings.append(where.warning("summary", "no summary yet: write one under `summary:` (it is shown as a draft until reviewed)"))
+        warnings.append(where.problem("summary", "no summary yet: write one under `summary:` (it is shown as a draft until reviewed)"))
     elif article.summary_status == "reviewed" and not (article.reviewer and article.reviewed):
-        warnings.append(where.warning("summary_status", "summary marked reviewed without `reviewer:` and `reviewed:` (YYYY-MM-DD)"))
+        warnings.append(where.problem("summary_status", "summary marked reviewed without `reviewer:` and `reviewed:` (YYYY-MM-DD)"))
     if not article.published:
-        warnings.append(where.warning("published", "no date: the capture shows none; add `published: YYYY-MM-DD` if you can establish it"))
+        warnings.append(where.problem("published", "no date: the capture shows none; add `published: YYYY-MM-DD` if you can establish it"))
     if article.outlet_id is None:
-        warnings.append(where.warning("outlet", "no outlet: add `outlet:` with an outlet id from outlets.yml"))
+        warnings.append(where.problem("outlet", "no outlet: add `outlet:` with an outlet id from outlets.yml"))
     elif article.outlet_id not in outlets:
-        warnings.append(where.warning("outlet", f"outlet '{article.outlet_name}' has no profile in outlets.yml yet"))
+        warnings.append(where.problem("outlet", f"outlet '{article.outlet_name}' has no profile in outlets.yml yet"))
     if article.archived_url and not article.archived:
-        warnings.append(where.warning("archived_url", "archived_url without `archived:` (YYYY-MM-DD), the day the archive made its copy"))
+        warnings.append(where.problem("archived_url", "archived_url without `archived:` (YYYY-MM-DD), the day the archive made its copy"))
     elif article.archived and not article.archived_url:
-        warnings.append(where.warning("archived", "`archived:` without `archived_url:`: give the address of the archived copy"))
+        warnings.append(where.problem("archived", "`archived:` without `archived_url:`: give the address of the archived copy"))
     if article.provenance.verified is False:
-        warnings.append(dataclasses.replace(
-            where.warning("provenance", (
-                f"the capture's bytes no longer match provenance.sha256 (now {article.provenance.sha256}): "
-                "a capture is never edited; restore it as it was added, or add the new copy with `digest add`"
-            )),
-            severity="error",
-        ))
+        warnings.append(where.problem("provenance", (
+            f"the capture's bytes no longer match provenance.sha256 (now {article.provenance.sha256}): "
+            "a capture is never edited; restore it as it was added, or add the new copy with `digest add`"
+        ), "error"))
     return warnings

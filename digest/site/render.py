@@ -33,6 +33,7 @@ THEME_OVERRIDES_DIR = TEMPLATES_DIR / "overrides"  # the site engine's theme tem
 ARTICLES_PER_INDEX_PAGE = 500
 LATEST_ON_HOME = 10
 FIGURES_PER_ARTICLE = 8  # in a story's side-by-side table; the article page has the text
+REPORTS_PER_DISAGREEMENT = 12  # listed on the story page; each article page lists its own
 
 RATING_LABELS = {
     "high": "High reliability",
@@ -42,6 +43,7 @@ RATING_LABELS = {
     "very-low": "Very low reliability",
 }
 NOT_ASSESSED = "Not yet assessed"
+UNATTRIBUTED = "Unattributed"
 ENTITY_SECTIONS = {"person": "People", "place": "Places", "organisation": "Organisations", "event": "Events"}
 # Page titles reach the theme's <title> and header, which we do not control: keep them plain.
 _TITLE_LOOKALIKES = str.maketrans({"<": "‹", ">": "›", "&": "＆", '"': "”", "'": "’", "`": "ˋ", "{": "❴", "}": "❵"})
@@ -158,6 +160,7 @@ class Renderer:
             feed_links=self.feed_links,
             context_of=self.mention_context,
             max_figures=FIGURES_PER_ARTICLE,
+            max_reports=REPORTS_PER_DISAGREEMENT,
             rating_scale=RATING_SCALE,
             rating_labels=RATING_LABELS,
         )
@@ -192,7 +195,7 @@ class Renderer:
     def outlet_badge(self, outlet_id: str | None, from_page: str) -> Markup:
         """Outlet name linking to its page, with its rating; or 'Unattributed'."""
         if not outlet_id:
-            return Markup("Unattributed")
+            return Markup(UNATTRIBUTED)
         outlet = self.digest.outlets.get(outlet_id)
         rating = outlet.rating if outlet else None
         css = f"rating rating-{rating}" if rating else "rating rating-none"
@@ -209,6 +212,10 @@ class Renderer:
         feeds = [(f"{self.digest.title}: all articles", DIGEST_FEED), *feeds]
         body = self.env.get_template(template).render(page_path=path, digest=self.digest, feeds=feeds, **context)
         return Page(path=path, markdown=_front_matter(title, citation, feeds) + body, title=title)
+
+    def reports(self, articles):
+        """(outlet name, date, headline) of each article: what the coverage pictures plot."""
+        return ((self.publisher(a) or UNATTRIBUTED, a.published, a.title) for a in articles)
 
     def publisher(self, article: EnrichedArticle) -> str | None:
         """The outlet to cite as the article's publisher, when it is attributed."""
@@ -302,8 +309,7 @@ def _coverage_pages(renderer: Renderer, ordered: list[EnrichedArticle], disagree
     for story in stories:
         members = [renderer.by_id[i] for i in story.article_ids if i in renderer.by_id]
         dates = sorted(a.published for a in members if a.published)
-        grid = coverage_grid(((renderer.outlet_name(a.outlet_id) if a.outlet_id else "Unattributed", a.published, a.title)
-                              for a in members), ("day", "week", "month", "quarter", "year"))
+        grid = coverage_grid(renderer.reports(members), ("day", "week", "month", "quarter", "year"))
         chart = extras.chart(story_chart(story.id), grid, f"Coverage timeline: {story.title}",
                              "Which outlet reported this story when; each dot is one or more articles.")
         feed = extras.feed(feed_path("stories", story.id), f"Story: {story.title}", story_page(story.id), members)
@@ -408,8 +414,7 @@ def _digest_data(renderer: Renderer, page_url: Callable[[str], str]) -> dict[str
 def _overview(renderer: Renderer, extras: SiteExtras, ordered: list[EnrichedArticle]) -> dict[str, object]:
     """The home page's pictures: articles per outlet per month, and articles per rating."""
     digest = renderer.digest
-    grid = coverage_grid(((renderer.outlet_name(a.outlet_id) if a.outlet_id else "Unattributed", a.published, a.title)
-                          for a in ordered), ("month", "quarter", "year"))
+    grid = coverage_grid(renderer.reports(ordered), ("month", "quarter", "year"))
     months_chart = extras.chart(OUTLET_MONTHS_CHART, grid, "Articles per outlet per month",
                                 "Dots show how many articles each outlet has in the digest in each period.")
     articles_per: Counter = Counter()
