@@ -12,6 +12,7 @@ HTML off, images off and only http(s) links allowed, and their text is made iner
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
 from urllib.parse import urlsplit
@@ -38,12 +39,17 @@ def inert(text: object) -> Markup:
     return Markup("".join(filter(_shown, folded)).translate(_ENTITIES))
 
 
+# What _shown() drops (categories Cc, Cs, Zl, Zp are exactly these ranges, bidi controls as
+# above), less the white space that folding turns into spaces, plus the two non-characters XML
+# 1.0 forbids: one regular expression, because feeds and pictures pass whole summaries through it.
+_HIDDEN = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+
+
 def shown_text(text: object) -> str:
     """Text as a reader should see it, on one line, for places that escape it themselves (XML
     written by a library, attributes): bidi controls, control characters and the two
     non-characters XML 1.0 forbids are dropped."""
-    shown = "".join(ch for ch in str(text) if ch.isspace() or (_shown(ch) and ch not in "\ufffe\uffff"))
-    return " ".join(shown.split())
+    return " ".join(_HIDDEN.sub("", str(text)).split())
 
 
 def safe_url(url: str | None) -> str | None:

@@ -115,6 +115,9 @@ def plain_title(title: str) -> str:
     return " ".join(title.split()).translate(_TITLE_LOOKALIKES)[:200]
 
 
+_YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when installed: pages are many
+
+
 def _front_matter(title: str, citation: list[tuple[str, str]] = (), feeds: list[tuple[str, str]] = ()) -> str:
     """The page's front matter: its title, and what the theme puts in <head> for it.
 
@@ -127,7 +130,8 @@ def _front_matter(title: str, citation: list[tuple[str, str]] = (), feeds: list[
     if feeds:
         meta["feeds"] = [{"title": shown_text(feed_title), "href": path} for feed_title, path in feeds]
     # One line per value (no wrapping), so that no value can ever put a "---" line into the block.
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=float("inf")) + "---\n\n"
+    text = yaml.dump(meta, Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False, width=2**30)
+    return "---\n" + text + "---\n\n"
 
 
 class Renderer:
