@@ -74,8 +74,12 @@ def test_zotero_reads_the_article_page_as_the_original_article(make_content, tmp
     head = page.split("</head>")[0]
     assert "<script>alert(1)" not in head  # the title reached <head> only as an encoded attribute value
 
-    # The downloads the page links to exist and hold the same citation.
+    # The page's feeds are linked in <head> and exist: the whole digest's and its outlet's.
     document = lxml.html.fromstring(page)
+    feeds = [link.get("href") for link in document.iter("link") if link.get("type") == "application/atom+xml" and link.get("rel") == "alternate"]
+    assert len(feeds) == 2 and all((site / "articles" / "bridge" / href).resolve().is_file() for href in feeds)
+
+    # The downloads the page links to exist and hold the same citation.
     hrefs = {a.text_content(): a.get("href") for a in document.iter("a")}
     csl = json.loads((site / "articles" / "bridge" / hrefs["CSL-JSON"]).resolve().read_text(encoding="utf-8"))
     assert csl[0]["title"] == HOSTILE_TITLE and csl[0]["author"] == [{"literal": "Jane Roe"}, {"literal": "John Doe"}]

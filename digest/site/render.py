@@ -79,6 +79,10 @@ def feed_path(kind: str, item_id: str) -> str:
     return f"feeds/{kind}/{safe_name(item_id)}.xml"
 
 
+def feed_title(digest: LinkedDigest, followed: str) -> str:
+    return f"{digest.title}: {followed}"
+
+
 def story_chart(story_id: str) -> str:
     return f"charts/stories/{safe_name(story_id)}.svg"
 
@@ -213,7 +217,7 @@ class Renderer:
 
     # -- pages ----------------------------------------------------------------------------
     def page(self, template: str, path: str, title: str, citation=(), feeds=(), **context: object) -> Page:
-        feeds = [(f"{self.digest.title}: all articles", DIGEST_FEED), *feeds]
+        feeds = [(feed_title(self.digest, "all articles"), DIGEST_FEED), *feeds]
         body = self.env.get_template(template).render(page_path=path, digest=self.digest, feeds=feeds, **context)
         return Page(path=path, markdown=_front_matter(title, citation, feeds) + body, title=title)
 
@@ -379,7 +383,7 @@ class SiteExtras:
 
     def feed(self, path: str, title: str, page: str, articles) -> tuple[str, str]:
         """Write the Atom feed of ``articles``; returns (title, path) for the page's <head>."""
-        spec = FeedSpec(path=path, title=f"{self.renderer.digest.title}: {title}", page_url=self.page_url(page), articles=articles)
+        spec = FeedSpec(path=path, title=feed_title(self.renderer.digest, title), page_url=self.page_url(page), articles=articles)
         self.files[path] = atom_feed(spec, self.renderer.digest.title,
                                      lambda article: self.page_url(article_page(article.id)), self.renderer.publisher)
         return spec.title, path
@@ -470,7 +474,7 @@ def render_site(digest: LinkedDigest, page_url: Callable[[str], str] = directory
 
     for article in digest.articles:
         path = article_page(article.id)
-        outlet_feeds = [(f"{digest.title}: {renderer.outlet_name(article.outlet_id)}", feed_path("outlets", article.outlet_id))] if article.outlet_id else []
+        outlet_feeds = [(feed_title(digest, renderer.outlet_name(article.outlet_id)), feed_path("outlets", article.outlet_id))] if article.outlet_id else []
         pages.append(
             renderer.page(
                 "article.md.j2", path, article.title,
