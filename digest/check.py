@@ -75,7 +75,7 @@ def _check_article(
     reading = inputs.reading
     if inputs.normalized is None or (reading.path and reading.sidecar is None):
         return problems  # the sidecar's own errors say enough; its values cannot be judged
-    article = enrich(inputs.normalized, reading.sidecar, reading.attribution)
+    article = enrich(inputs.normalized, reading.sidecar, reading.attribution, capture_sha256=capture.sha256)
     where = _Locator(reading.path or capture.path, reading.loaded)
     if provenance_mismatch(reading.sidecar, capture.sha256):
         problems.append(where.problem(
@@ -119,4 +119,8 @@ def _unfinished(article: EnrichedArticle, attribution: Attribution, outlets: Map
     if attribution.source == "editor" and served and served.id != article.outlet_id:
         warnings.append(where.problem("outlet", f"`outlet:` says '{article.outlet_name}', but the capture was fetched from "
                                       f"{attribution.fetched_host}, a domain of '{served.id}'; check which is right"))
+    if article.archived_url and not article.archived:
+        warnings.append(where.problem("archived_url", "archived_url without `archived:` (YYYY-MM-DD), the day the archive made its copy"))
+    elif article.archived and not article.archived_url:
+        warnings.append(where.problem("archived", "`archived:` without `archived_url:`: give the address of the archived copy"))
     return warnings

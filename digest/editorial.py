@@ -6,6 +6,7 @@ reported and left out; the article itself still builds from its capture.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from digest.records import (
     NormalizedArticle,
     Outlet,
     Problem,
+    Provenance,
     Source,
 )
 from digest.schemas import DigestModel, OutletModel, SidecarModel
@@ -119,9 +121,15 @@ def enrich(
     attribution: Attribution,
     recognise_entities=None,
     extract_figures=None,
+    capture_sha256: str | None = None,
 ) -> EnrichedArticle:
-    """Combine a normalized article with its sidecar (whose values win) and its outlet's attribution."""
+    """Combine a normalized article with its sidecar (whose values win) and its outlet's attribution.
+
+    ``capture_sha256`` is the checksum of the capture's bytes as stored now, shown beside the
+    one `digest add` recorded so that a reader can verify the text they are reading.
+    """
     side = sidecar or SidecarModel()
+    recorded = side.provenance
     paragraphs = article.paragraphs
     return EnrichedArticle(
         id=article.slug,
@@ -149,4 +157,19 @@ def enrich(
             story=side.story,
             split_story=side.split_story,
         ),
+        archived_url=side.archived_url,
+        archived=side.archived.isoformat() if side.archived else None,
+        provenance=Provenance(
+            source=recorded.source if recorded else None,
+            retrieved=_utc_iso(recorded.retrieved) if recorded and recorded.retrieved else None,
+            recorded_sha256=recorded.sha256 if recorded else None,
+            sha256=capture_sha256,
+        ),
     )
+
+
+def _utc_iso(moment: dt.datetime) -> str:
+    """An ISO 8601 time in UTC ('2026-11-21T19:46:49Z'); a time without a zone is taken as UTC."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc)
+    return moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"

@@ -168,11 +168,11 @@ def assemble_digest(
     recognise_entities = EntityRecogniser(gazetteer, cache_dir)
 
     articles: list[EnrichedArticle] = []
-    for inputs in read_articles(captures, editorial.outlets, cache, workers, show_progress):
+    for capture, inputs in zip(captures, read_articles(captures, editorial.outlets, cache, workers, show_progress)):
         problems.extend(inputs.problems)
         if inputs.normalized is not None:
             articles.append(enrich(inputs.normalized, inputs.reading.sidecar, inputs.reading.attribution,
-                                   recognise_entities, extract_figures))
+                                   recognise_entities, extract_figures, capture.sha256))
     if cache:
         cache.prune()
         recognise_entities.prune()

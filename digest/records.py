@@ -129,6 +129,23 @@ class EditorialOverrides:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where the capture came from, as `digest add` recorded it, and the checksum of its bytes now."""
+
+    source: str | None = None  # the URL or file the capture was taken from
+    retrieved: str | None = None  # ISO 8601 UTC time of the capture
+    recorded_sha256: str | None = None  # the checksum `digest add` wrote into the sidecar
+    sha256: str | None = None  # the checksum of the capture's bytes as stored now
+
+    @property
+    def verified(self) -> bool | None:
+        """Whether the stored bytes are the ones that were added (None: nothing was recorded)."""
+        if not (self.recorded_sha256 and self.sha256):
+            return None
+        return self.recorded_sha256 == self.sha256
+
+
+@dataclass(frozen=True)
 class EnrichedArticle:
     """A normalized article with the editorial layer and recognised entities attached."""
 
@@ -152,6 +169,9 @@ class EnrichedArticle:
     entities: tuple[EntityMention, ...] = ()
     figures: tuple[Figure, ...] = ()
     overrides: EditorialOverrides = EditorialOverrides()
+    archived_url: str | None = None  # a web archive's copy of the original
+    archived: str | None = None  # ISO date of that copy
+    provenance: Provenance = Provenance()
 
     @property
     def text(self) -> str:

@@ -111,6 +111,11 @@ class SidecarModel(_Strict):
     story: Identifier | None = Field(None, description="Put this article into the story with this id.")
     split_story: bool = Field(False, description="Take this article out of its automatic story.")
     provenance: ProvenanceModel | None = None
+    archived_url: HttpUrl | None = Field(
+        None,
+        description="A copy of the original in a web archive (Wayback Machine, archive.today), shown beside the live link.",
+    )
+    archived: dt.date | None = Field(None, description="When that archived copy was made (YYYY-MM-DD).")
 
 
 class DigestModel(_Strict):

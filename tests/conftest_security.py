@@ -28,6 +28,13 @@ LIVE_ELEMENTS = {
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "xlink:href", "srcdoc", "srcset"}
 SAFE_URL = re.compile(r"^(https?://|[#./a-z0-9_-])", re.IGNORECASE)
 UNSAFE_SCHEME = re.compile(r"^\s*(javascript|data|vbscript|file):", re.IGNORECASE)
+# The build's own pictures: SVG files it wrote under charts/, shown through <img> (which never runs
+# a script); their alternative text is fixed. Any other <img> is live markup.
+BUILD_CHART = re.compile(r"^(\.\./)*charts/[a-z0-9/-]+\.svg$")
+
+
+def _is_build_chart(element) -> bool:
+    return element.tag.lower() == "img" and bool(BUILD_CHART.match(element.get("src", ""))) and set(element.attrib) <= {"src", "alt"}
 
 
 def invisible_controls(text: str) -> set[str]:
@@ -80,7 +87,7 @@ def live_markup(html: str, allowed_elements: frozenset[str] = frozenset()) -> li
                 found.append(f"comment {element.text!r}")
             continue
         tag = element.tag.lower()
-        if tag in LIVE_ELEMENTS and tag not in allowed_elements:
+        if tag in LIVE_ELEMENTS and tag not in allowed_elements and not _is_build_chart(element):
             found.append(f"<{tag}>")
         for name, value in element.attrib.items():
             name = name.lower()
@@ -133,6 +140,9 @@ def write_hostile_content(root: Path) -> Path:
         sidecar = {
             "title": vector, "subtitle": vector, "byline": vector, "summary": f"{vector}\n\n*{vector}*",
             "reviewer": vector, "tags": [vector, "plain"], "outlet": f"outlet-{n % 10}" if n % 2 else vector,
+            "published": f"2020-01-{1 + n % 28:02d}", "url": f"https://example.org/a{n}?q=)](javascript:alert(1))",
+            "archived_url": f"https://web.archive.example/{n}/https://example.org/a{n}?q=)](javascript:alert(1))",
+            "archived": "2020-02-01", "provenance": {"source": vector, "retrieved": "2020-01-31T00:00:00Z", "sha256": "0" * 64},
         }
         (articles / f"v{n:03d}-copied.yml").write_text(yaml.safe_dump(sidecar, allow_unicode=True), encoding="utf-8")
         (articles / f"v{n:03d}-saved.yml").write_text(yaml.safe_dump({"url": "javascript:alert(1)"}), encoding="utf-8")

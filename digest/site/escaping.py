@@ -62,6 +62,19 @@ def attribute_value(value: str) -> Markup:
     return Markup(_NOT_ALPHANUMERIC.sub(lambda m: f"&#{ord(m.group())};", shown_text(value)))
 
 
+# What _shown() drops (categories Cc, Cs, Zl, Zp are exactly these ranges, bidi controls as
+# above), less the white space that folding turns into spaces, plus the two non-characters XML
+# 1.0 forbids: one regular expression, because feeds and pictures pass whole summaries through it.
+_HIDDEN = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+
+
+def xml_text(text: object) -> str:
+    """Text as a reader should see it, on one line, for places that escape it themselves (XML
+    written by a library, attributes): bidi controls, control characters and the two
+    non-characters XML 1.0 forbids are dropped."""
+    return " ".join(_HIDDEN.sub("", str(text)).split())
+
+
 def safe_url(url: str | None) -> str | None:
     """The URL if it is an absolute http(s) URL with no characters that could break out."""
     if not url:

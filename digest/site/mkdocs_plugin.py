@@ -30,7 +30,7 @@ log = logging.getLogger("mkdocs.plugins.digest")
 
 PACKAGED_CONFIG = Path(__file__).resolve().parent / "mkdocs.yml"
 ASSETS_DIR = TEMPLATES_DIR / "assets"
-THEME_OVERRIDES_DIR = TEMPLATES_DIR / "overrides"  # Pagefind's search box and filters in Material's pages
+THEME_OVERRIDES_DIR = TEMPLATES_DIR / "overrides"  # Material's pages with Pagefind's search box, citation tags, feed links
 STYLESHEET = "stylesheets/digest.css"
 
 

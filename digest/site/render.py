@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,17 +23,22 @@ import yaml
 from markupsafe import Markup
 
 from digest.attribution import Attribution, claim_confirmed
+from digest.citation import bibtex_entry, csl_item, csv_row, digest_csl_json, digest_csv, highwire_tags
+from digest.disagreements import contradicted_claims, story_disagreements
 from digest.figures import counted_thing, sentence_around
 from digest.paths import safe_name
 from digest.records import EnrichedArticle, EntityMention, Figure, LinkedDigest, Page, RenderedSite, Story
 from digest.schemas import RATING_SCALE
+from digest.site.charts import Grid, bar_chart, coverage_grid, grid_chart
 from digest.site.escaping import attribute_value, editor_markdown, heading_text, safe_url, shown_text, text_node
+from digest.site.feeds import FeedSpec, atom_feed
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 ITEMS_PER_PAGE = 500  # rows of any listing: the article index, an outlet's or entity's articles, the timeline
 STORY_ROWS_PER_PAGE = 100  # a story's rows carry summaries and figures, so fewer fit a page
 LATEST_ON_HOME = 10
 FIGURES_PER_ARTICLE = 8  # in a story's side-by-side table; the article page has the text
+REPORTS_PER_DISAGREEMENT = 12  # listed on the story page; each article page lists its own
 
 RATING_LABELS = {
     "high": "High reliability",
@@ -47,6 +52,7 @@ ATTRIBUTION_NOTES = {
     "editor": "Outlet attributed by the digest's editors.",
     "source-url": "Outlet attributed from the address the capture was fetched from.",
 }
+UNATTRIBUTED = "Unattributed"
 ENTITY_SECTIONS = {"person": "People", "place": "Places", "organisation": "Organisations", "event": "Events"}
 # Page titles reach the theme's <title> and header, which we do not control: keep them plain.
 _TITLE_LOOKALIKES = str.maketrans({"<": "‹", ">": "›", "&": "＆", '"': "”", "'": "’", "`": "ˋ", "{": "❴", "}": "❵"})
@@ -84,6 +90,32 @@ def numbered_page(first_page: str, number: int) -> str:
     stem = first_page.removesuffix(".md")
     folder = stem.removesuffix("index") if stem == "index" or stem.endswith("/index") else stem + "/"
     return f"{folder}page-{number}.md"
+
+
+def citation_files(article_id: str) -> tuple[str, str]:
+    """The CSL-JSON and BibTeX files offered beside an article's page."""
+    stem = article_page(article_id).removesuffix(".md")
+    return f"{stem}.csl.json", f"{stem}.bib"
+
+
+DIGEST_FEED = "feeds/digest.xml"
+
+
+def feed_path(kind: str, item_id: str) -> str:
+    """The Atom feed of one outlet, story or entity (kind: outlets, stories, entities)."""
+    return f"feeds/{kind}/{safe_name(item_id)}.xml"
+
+
+def feed_title(digest: LinkedDigest, followed: str) -> str:
+    return f"{digest.title}: {followed}"
+
+
+def story_chart(story_id: str) -> str:
+    return f"charts/stories/{safe_name(story_id)}.svg"
+
+
+OUTLET_MONTHS_CHART = "charts/outlets-by-month.svg"
+RATINGS_CHART = "charts/ratings.svg"
 
 
 def directory_url(page_path: str) -> str:
@@ -124,9 +156,28 @@ def _finalize(value: object) -> object:
     return value if isinstance(value, Markup) else shown_text(value)
 
 
-def _front_matter(title: str, **extra: object) -> str:
-    meta = {"title": plain_title(title), **extra}
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+_YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when installed: pages are many
+
+
+def _front_matter(
+    title: str, citation: list[tuple[str, str]] = (), feeds: list[tuple[str, str]] = (), search_filters: dict | None = None
+) -> str:
+    """The page's front matter: its title, and what the theme puts in the page for it.
+
+    ``citation`` holds Highwire Press meta tags, ``feeds`` (title, site-relative path) the Atom
+    feeds the page links to, ``search_filters`` the page's Pagefind filters; the theme override
+    prints each as an HTML-escaped attribute value.
+    """
+    meta: dict[str, object] = {"title": plain_title(title)}
+    if citation:
+        meta["citation"] = [[name, shown_text(value)] for name, value in citation]
+    if feeds:
+        meta["feeds"] = [{"title": shown_text(feed_title), "href": path} for feed_title, path in feeds]
+    if search_filters:
+        meta["search_filters"] = {name: shown_text(value) for name, value in search_filters.items()}
+    # One line per value (no wrapping), so that no value can ever put a "---" line into the block.
+    text = yaml.dump(meta, Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False, width=2**30)
+    return "---\n" + text + "---\n\n"
 
 
 class Renderer:
@@ -159,8 +210,13 @@ class Renderer:
             outlet_page=outlet_page,
             story_page=story_page,
             entity_page=entity_page,
+            citation_files=citation_files,
+            image=self.image,
+            file_href=self.file_href,
+            feed_links=self.feed_links,
             context_of=self.mention_context,
             max_figures=FIGURES_PER_ARTICLE,
+            max_reports=REPORTS_PER_DISAGREEMENT,
             rating_scale=RATING_SCALE,
             rating_labels=RATING_LABELS,
         )
@@ -182,10 +238,23 @@ class Renderer:
             return Markup("")
         return Markup(f'<a href="{attribute_value(url)}" rel="nofollow noopener noreferrer">{text_node(text)}</a>')
 
+    def file_href(self, from_page: str, site_file: str) -> Markup:
+        """The encoded link from a page to a file the build writes beside the pages (feeds, pictures)."""
+        return attribute_value(relative_url(self.page_url(from_page), site_file))
+
+    def image(self, alt: str, from_page: str, to_file: str) -> Markup:
+        """A picture made at build time; its alternative text is ours, never content."""
+        return Markup(f'<img src="{self.file_href(from_page, to_file)}" alt="{attribute_value(alt)}">')
+
+    def feed_links(self, feeds, from_page: str) -> Markup:
+        """Visible links to the page's Atom feeds (the <head> links them too)."""
+        links = [Markup(f'<a href="{self.file_href(from_page, path)}">{text_node(title)}</a>') for title, path in feeds]
+        return Markup('<p class="feed-links">Follow in a feed reader: ') + Markup(" · ").join(links) + Markup("</p>")
+
     def outlet_badge(self, outlet_id: str | None, from_page: str) -> Markup:
         """Outlet name linking to its page, with its rating; or 'Unattributed'."""
         if not outlet_id:
-            return Markup("Unattributed")
+            return Markup(UNATTRIBUTED)
         outlet = self.digest.outlets.get(outlet_id)
         rating = outlet.rating if outlet else None
         return self.link(self.outlet_name(outlet_id), from_page, outlet_page(outlet_id)) + Markup(" ") + rating_badge(rating)
@@ -195,15 +264,18 @@ class Renderer:
         return outlet.name if outlet else self.unprofiled_names.get(outlet_id) or outlet_id
 
     # -- pages ----------------------------------------------------------------------------
-    def page(self, template: str, path: str, title: str, front_matter: dict | None = None, **context: object) -> Page:
-        body = self.env.get_template(template).render(page_path=path, digest=self.digest, **context)
-        return Page(path=path, markdown=_front_matter(title, **(front_matter or {})) + body, title=title)
+    def page(
+        self, template: str, path: str, title: str, citation=(), feeds=(), search_filters: dict | None = None, **context: object
+    ) -> Page:
+        feeds = [(feed_title(self.digest, "all articles"), DIGEST_FEED), *feeds]
+        body = self.env.get_template(template).render(page_path=path, digest=self.digest, feeds=feeds, **context)
+        return Page(path=path, markdown=_front_matter(title, citation, feeds, search_filters) + body, title=title)
 
     def search_filters(self, article: EnrichedArticle, story: Story | None) -> dict[str, str]:
         """What a reader can narrow a search by; the theme writes them as Pagefind filters."""
         outlet = self.digest.outlets.get(article.outlet_id or "")
         filters = {
-            "outlet": self.outlet_name(article.outlet_id) if article.outlet_id else "Unattributed",
+            "outlet": self.outlet_name(article.outlet_id) if article.outlet_id else UNATTRIBUTED,
             "rating": self.rating_label(outlet.rating if outlet else None),
             "year": (article.published or "")[:4] or "Undated",
         }
@@ -225,6 +297,14 @@ class Renderer:
             )
             for number, (chunk, page_path) in enumerate(zip(chunks, paths), start=1)
         ]
+
+    def reports(self, articles):
+        """(outlet name, date, headline) of each article: what the coverage pictures plot."""
+        return ((self.publisher(a) or UNATTRIBUTED, a.published, a.title) for a in articles)
+
+    def publisher(self, article: EnrichedArticle) -> str | None:
+        """The outlet to cite as the article's publisher, when it is attributed."""
+        return self.outlet_name(article.outlet_id) if article.outlet_id else None
 
     @staticmethod
     def mention_context(article: EnrichedArticle, mention: EntityMention) -> str:
@@ -293,6 +373,14 @@ def _articles_json(digest: LinkedDigest, page_url: Callable[[str], str]) -> byte
                 "related": [{"id": r.id, "reason": r.reason} for r in digest.related.get(article.id, ())],
                 "story": digest.story_of.get(article.id),
                 "page": page_url(article_page(article.id)),
+                "archived_url": article.archived_url,
+                "archived": article.archived,
+                "provenance": {
+                    "source": article.provenance.source,
+                    "retrieved": article.provenance.retrieved,
+                    "recorded_sha256": article.provenance.recorded_sha256,
+                    "sha256": article.provenance.sha256,
+                },
             }
         )
     return json.dumps({"articles": records}, ensure_ascii=False, indent=1).encode("utf-8")
@@ -311,7 +399,8 @@ def _shared_story(digest: LinkedDigest, article_id: str) -> Story | None:
     return story if story and len(story.article_ids) > 1 else None
 
 
-def _coverage_pages(renderer: Renderer, ordered: list[EnrichedArticle]) -> list[Page]:
+def _coverage_pages(renderer: Renderer, ordered: list[EnrichedArticle], disagreements: dict,
+                    extras: "SiteExtras") -> list[Page]:
     """Story, entity and timeline pages: one event read through several outlets, and who said what."""
     digest = renderer.digest
     stories = [s for s in digest.stories.values() if len(s.article_ids) > 1]
@@ -319,10 +408,15 @@ def _coverage_pages(renderer: Renderer, ordered: list[EnrichedArticle]) -> list[
     for story in stories:
         members = [renderer.by_id[i] for i in story.article_ids if i in renderer.by_id]
         dates = sorted(a.published for a in members if a.published)
+        grid = coverage_grid(renderer.reports(members), ("day", "week", "month", "quarter", "year"))
+        chart = extras.chart(story_chart(story.id), grid, f"Coverage timeline: {story.title}",
+                             "Which outlet reported this story when; each dot is one or more articles.")
+        feed = extras.feed(feed_path("stories", story.id), f"Story: {story.title}", story_page(story.id), members)
         pages.extend(renderer.paginated(
-            "story.md.j2", story_page(story.id), story.title, "articles", members, STORY_ROWS_PER_PAGE, story=story,
+            "story.md.j2", story_page(story.id), story.title, "articles", members, STORY_ROWS_PER_PAGE, feeds=[feed], story=story,
             first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
-            compared=_figures_compared(members),
+            compared=_figures_compared(members), disagreements=disagreements.get(story.id, []),
+            chart=chart, grid=grid,
         ))
     listed = [(s, renderer.by_id[s.article_ids[0]].published, len({renderer.by_id[i].outlet_id for i in s.article_ids}))
               for s in stories]
@@ -334,8 +428,11 @@ def _coverage_pages(renderer: Renderer, ordered: list[EnrichedArticle]) -> list[
         for mention in article.entities:
             mentions[mention.entity_id].append((article, mention))
     for entity in digest.entities.values():
+        mentioned = mentions.get(entity.id, [])
+        feeds = [extras.feed(feed_path("entities", entity.id), f"Mentions of {entity.name}", entity_page(entity.id),
+                             [article for article, _ in mentioned])] if mentioned else []
         pages.extend(renderer.paginated("entity.md.j2", entity_page(entity.id), entity.name,
-                                        "mentions", mentions.get(entity.id, []), entity=entity))
+                                        "mentions", mentioned, feeds=feeds, entity=entity))
     by_kind: dict[str, list] = defaultdict(list)
     for entity in sorted(digest.entities.values(), key=lambda e: e.name.lower()):
         by_kind[entity.kind].append((entity, len(mentions.get(entity.id, []))))
@@ -368,10 +465,77 @@ def _figures_compared(articles: list[EnrichedArticle]) -> list[tuple[str, list[t
     return compared
 
 
+class SiteExtras:
+    """The files written beside the pages (feeds, charts, citations), collected as pages ask for them."""
+
+    def __init__(self, renderer: Renderer, page_url: Callable[[str], str]):
+        self.renderer = renderer
+        self.page_url = page_url
+        self.files: dict[str, bytes] = {}
+
+    def feed(self, path: str, title: str, page: str, articles) -> tuple[str, str]:
+        """Write the Atom feed of ``articles``; returns (title, path) for the page's <head>."""
+        spec = FeedSpec(path=path, title=feed_title(self.renderer.digest, title), page_url=self.page_url(page), articles=articles)
+        self.files[path] = atom_feed(spec, self.renderer.digest.title,
+                                     lambda article: self.page_url(article_page(article.id)), self.renderer.publisher)
+        return spec.title, path
+
+    def chart(self, path: str, grid: Grid, title: str, desc: str) -> str | None:
+        if not grid.columns:
+            return None
+        self.files[path] = grid_chart(grid, title, desc)
+        return path
+
+    def citations(self, article: EnrichedArticle) -> list[tuple[str, str]]:
+        """Write the article's CSL-JSON and BibTeX files; returns its Highwire Press meta tags."""
+        publisher = self.renderer.publisher(article)
+        csl_path, bib_path = citation_files(article.id)
+        self.files[csl_path] = digest_csl_json([csl_item(article, publisher)])
+        self.files[bib_path] = bibtex_entry(article, publisher).encode("utf-8")
+        return highwire_tags(article, publisher)
+
+
+def _digest_data(renderer: Renderer, page_url: Callable[[str], str]) -> dict[str, bytes]:
+    """data/: the whole digest as articles.json, CSL-JSON and CSV (metadata only, no article text)."""
+    digest = renderer.digest
+    rating = lambda a: digest.outlets[a.outlet_id].rating if a.outlet_id in digest.outlets else None  # noqa: E731
+    return {
+        "data/articles.json": _articles_json(digest, page_url),
+        "data/articles.csl.json": digest_csl_json(
+            csl_item(a, renderer.publisher(a), page_url(article_page(a.id))) for a in digest.articles
+        ),
+        "data/articles.csv": digest_csv(
+            csv_row(a, renderer.publisher(a), rating(a), digest.story_of.get(a.id), page_url(article_page(a.id)))
+            for a in digest.articles
+        ),
+    }
+
+
+def _overview(renderer: Renderer, extras: SiteExtras, ordered: list[EnrichedArticle]) -> dict[str, object]:
+    """The home page's pictures: articles per outlet per month, and articles per rating."""
+    digest = renderer.digest
+    grid = coverage_grid(renderer.reports(ordered), ("month", "quarter", "year"))
+    months_chart = extras.chart(OUTLET_MONTHS_CHART, grid, "Articles per outlet per month",
+                                "Dots show how many articles each outlet has in the digest in each period.")
+    articles_per: Counter = Counter()
+    outlets_per: dict[str, set] = defaultdict(set)
+    for article in ordered:
+        outlet = digest.outlets.get(article.outlet_id or "")
+        key = outlet.rating if outlet and outlet.rating else NOT_ASSESSED
+        articles_per[key] += 1
+        if article.outlet_id:
+            outlets_per[key].add(article.outlet_id)
+    ratings = [(RATING_LABELS.get(key, key), articles_per[key], len(outlets_per[key])) for key in (*RATING_LABELS, NOT_ASSESSED)]
+    extras.files[RATINGS_CHART] = bar_chart([(label, n) for label, n, _ in ratings], "Articles by their outlet's rating",
+                                            "How many of the digest's articles come from outlets of each reliability rating.")
+    return {"months_chart": months_chart, "months_grid": grid, "ratings_chart": RATINGS_CHART, "ratings": ratings}
+
+
 def render_site(
     digest: LinkedDigest, page_url: Callable[[str], str] = directory_url, template_overrides: tuple[Path, ...] = ()
 ) -> RenderedSite:
     renderer = Renderer(digest, page_url, template_overrides)
+    extras = SiteExtras(renderer, page_url)
     ordered = newest_first(digest.articles)
     pages: list[Page] = []
 
@@ -380,17 +544,29 @@ def render_site(
             "home.md.j2", "index.md", digest.title,
             latest=ordered[:LATEST_ON_HOME], article_count=len(ordered),
             outlets=sorted(digest.outlets.values(), key=lambda o: o.name.lower()),
+            **_overview(renderer, extras, ordered),
         )
     )
+    extras.feed(DIGEST_FEED, "all articles", "index.md", ordered)
+    disagreements = {}
+    claims: dict[str, list] = {}
+    for story in digest.stories.values():
+        if len(story.article_ids) > 1:
+            found = story_disagreements([renderer.by_id[i] for i in story.article_ids if i in renderer.by_id])
+            disagreements[story.id] = found
+            claims.update(contradicted_claims(found))
 
     pages.extend(renderer.paginated("articles_index.md.j2", "articles/index.md", "All articles", "articles", ordered))
 
     for article in digest.articles:
         path = article_page(article.id)
         story = _shared_story(digest, article.id)
+        outlet_feeds = [(feed_title(digest, renderer.outlet_name(article.outlet_id)), feed_path("outlets", article.outlet_id))] if article.outlet_id else []
         pages.append(
             renderer.page(
-                "article.md.j2", path, article.title, front_matter={"search_filters": renderer.search_filters(article, story)},
+                "article.md.j2", path, article.title, search_filters=renderer.search_filters(article, story),
+                citation=extras.citations(article), feeds=outlet_feeds,
+                contradicted=claims.get(article.id, []),
                 article=article,
                 outlet=digest.outlets.get(article.outlet_id or ""),
                 attribution_note=ATTRIBUTION_NOTES.get(article.outlet_source or ""),
@@ -408,9 +584,10 @@ def render_site(
     outlet_ids = sorted(set(digest.outlets) | set(by_outlet))
     for outlet_id in outlet_ids:
         name = renderer.outlet_name(outlet_id)
+        feed = extras.feed(feed_path("outlets", outlet_id), name, outlet_page(outlet_id), by_outlet.get(outlet_id, []))
         pages.extend(
             renderer.paginated(
-                "outlet.md.j2", outlet_page(outlet_id), name, "articles", by_outlet.get(outlet_id, []),
+                "outlet.md.j2", outlet_page(outlet_id), name, "articles", by_outlet.get(outlet_id, []), feeds=[feed],
                 outlet=digest.outlets.get(outlet_id), name=name,
             )
         )
@@ -421,7 +598,7 @@ def render_site(
         )
     )
 
-    pages.extend(_coverage_pages(renderer, ordered))
+    pages.extend(_coverage_pages(renderer, ordered, disagreements, extras))
 
     nav = (
         ("Home", "index.md"), ("Articles", "articles/index.md"), ("Stories", "stories/index.md"),
@@ -429,7 +606,7 @@ def render_site(
     )
     return RenderedSite(
         pages=tuple(pages),
-        data_files={"data/articles.json": _articles_json(digest, page_url)},
+        data_files={**_digest_data(renderer, page_url), **extras.files},
         nav=nav,
         title=plain_title(digest.title),
     )
