@@ -15,6 +15,8 @@ import pytest
 from conftest_security import build_site
 from test_security_browser import _QuietHandler, browser  # noqa: F401  (the shared headless browser)
 
+pytestmark = pytest.mark.slow  # a browser test: `make test` and CI run it
+
 ARTICLES = {
     "bridge-wire": ("wire", "2019-03-04", "Bridge over the Orontes reopens",
                     "Engineers reopened the Orontes bridge after eleven months of repairs, the governor said."),

@@ -346,6 +346,7 @@ def browser_sample():
     return []
 
 
+@pytest.mark.slow
 @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
 @given(draw=ONE_VALUE_PER_FIELD)
 def test_a_hostile_value_in_any_field_changes_the_text_never_the_shape(draw, tmp_path_factory, browser_sample):
@@ -358,6 +359,7 @@ def test_a_hostile_value_in_any_field_changes_the_text_never_the_shape(draw, tmp
         browser_sample.append((site_dir, random.Random(n).choice(hostile_files)))
 
 
+@pytest.mark.slow
 def test_a_sample_of_the_hostile_pages_runs_nothing_in_a_browser(browser, browser_sample):  # noqa: F811
     import functools
     import http.server

@@ -39,6 +39,7 @@ def theme_code(page: lxml.html.HtmlElement) -> set[tuple[str, str]]:
     }
 
 
+@pytest.mark.slow
 def test_the_hostile_site_runs_only_the_themes_scripts(sites):
     hostile, clean = sites
     allowed = set().union(*(theme_code(lxml.html.parse(str(p)).getroot()) for p in pages(clean)))

@@ -62,6 +62,7 @@ def test_a_capture_that_kills_its_worker_is_named_and_the_rest_go_on(monkeypatch
             assert isinstance(result, NormalizedArticle) and result.slug == capture.slug
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_gives_the_same_articles():
     distributed = pytest.importorskip("distributed")
     captures = _captures(12)
@@ -70,6 +71,7 @@ def test_a_dask_cluster_gives_the_same_articles():
     assert on_dask == normalize_captures(captures, workers=Workers(jobs=1))
 
 
+@pytest.mark.slow
 def test_an_unreachable_dask_scheduler_is_a_clear_error(tmp_path):
     pytest.importorskip("distributed")
     from click.testing import CliRunner
