@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -119,11 +118,9 @@ def test_problem_lines_cannot_be_forged_by_file_names_or_keys():
 
 # -- YAML ---------------------------------------------------------------------------------
 def test_a_billion_laughs_sidecar_is_refused_at_once():
-    started = time.monotonic()
     with pytest.raises(InputError, match="aliases") as raised:
         load_yaml_text(BILLION_LAUGHS)
-    assert time.monotonic() - started < 1
-    assert raised.value.line == 3  # the first alias
+    assert raised.value.line == 3  # the first alias: refused before anything is expanded
 
 
 def test_anchors_and_merge_keys_are_refused():
@@ -188,10 +185,9 @@ def test_each_bad_file_is_named_and_the_rest_still_builds(make_content, tmp_path
 
     content = bad_content(make_content)
     digest = [str(Path(sys.executable).with_name("digest")), "build", "--content", str(content), "--cache-dir", str(tmp_path / "cache")]
-    started = time.monotonic()
-    result = subprocess.run([*digest, "--site-dir", str(tmp_path / "site")], capture_output=True, text=True, cwd=tmp_path)
+    # A hang guard, not a speed goal: the deep and huge files must not stall the build.
+    result = subprocess.run([*digest, "--site-dir", str(tmp_path / "site")], capture_output=True, text=True, cwd=tmp_path, timeout=600)
     assert result.returncode == 0, result.stderr
-    assert time.monotonic() - started < 90
     for name in ("not-text.txt", "undecodable.txt", "empty.txt", "huge.txt", "deep.html", "listed.yml", "laughs.yml", "leak.txt"):
         assert f"{name}:" in result.stderr or f"{name}: " in result.stderr, name
     built = {p.parent.name for p in (tmp_path / "site" / "articles").glob("*/index.html")}
