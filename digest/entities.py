@@ -247,7 +247,7 @@ def suggest_candidates(
                     continue
                 names_here.add(name)
                 examples.setdefault(name, paragraph[max(0, match.start() - 60) : match.end() + 60])
-                kinds[name][_guess_kind(name, paragraph[: match.start()], paragraph[match.end() :])] += 1
+                kinds[name][_guess_kind(name, paragraph[max(0, match.start() - 30) : match.start()], paragraph[match.end() : match.end() + 30])] += 1
         seen_in.update(names_here)
     candidates = [
         Candidate(name, _most_likely_kind(kinds[name]), count, " ".join(examples[name].split()))

@@ -44,6 +44,10 @@ _TIME_UNITS = {"year", "years", "month", "months", "week", "weeks", "day", "days
                "minute", "minutes", "second", "seconds", "am", "pm", "a.m", "p.m"}
 MAX_COUNTED_WORDS = 5
 CONTEXT_CHARACTERS = 240
+# What is counted is read from this much text after the number. Every look around a number
+# reads a bounded window, so a paragraph of a hundred thousand numbers costs linear time, not
+# a copy or a search of the whole paragraph per number.
+AFTER_CHARACTERS = 400
 
 
 def extract_figures(paragraphs: Sequence[str]) -> tuple[Figure, ...]:
@@ -53,7 +57,7 @@ def extract_figures(paragraphs: Sequence[str]) -> tuple[Figure, ...]:
         for match in _NUMBER.finditer(paragraph):
             if _is_date(paragraph, match):
                 continue
-            after = paragraph[match.end() :]
+            after = paragraph[match.end() : match.end() + AFTER_CHARACTERS]
             counts = _counted(re.sub(r"^\s+of\b", "", after) if match["value"].endswith("%") else after)
             if counts and counts.split()[0].lower() not in _TIME_UNITS:
                 figures.append(Figure(value=match["value"], counts=counts, context=sentence_around(paragraph, match.start(), match.end())))
@@ -98,15 +102,23 @@ def _is_date(paragraph: str, match: re.Match) -> bool:
 
 
 def sentence_around(paragraph: str, start: int, end: int) -> str:
-    """The sentence holding text[start:end] (a figure, a mention), cut to a readable length around it."""
-    left = max(paragraph.rfind(". ", 0, start), paragraph.rfind("? ", 0, start), paragraph.rfind("! ", 0, start))
-    stops = [i for i in (paragraph.find(". ", end), paragraph.find("? ", end), paragraph.find("! ", end)) if i != -1]
-    right = min(stops) + 1 if stops else len(paragraph)
-    sentence = paragraph[left + 1 if left != -1 else 0 : right].strip()
-    if len(sentence) <= CONTEXT_CHARACTERS:
-        return sentence
-    middle = start - (left + 1 if left != -1 else 0)
-    lo = max(0, middle - CONTEXT_CHARACTERS // 2)
+    """The sentence holding text[start:end] (a figure, a mention), cut to a readable length around it.
+
+    Sentence ends are looked for within twice the shown length on each side: a sentence longer
+    than that is cut around the mention anyway.
+    """
+    reach = 2 * CONTEXT_CHARACTERS
+    offset = max(0, start - reach)
+    window = paragraph[offset : end + reach]
+    start, end = start - offset, end - offset
+    left = max(window.rfind(". ", 0, start), window.rfind("? ", 0, start), window.rfind("! ", 0, start))
+    stops = [i for i in (window.find(". ", end), window.find("? ", end), window.find("! ", end)) if i != -1]
+    right = min(stops) + 1 if stops else len(window)
+    first = left + 1 if left != -1 else 0
+    sentence = window[first:right]
+    if len(sentence.strip()) <= CONTEXT_CHARACTERS:  # a sentence the window cut is longer than this
+        return sentence.strip()
+    lo = max(0, start - first - CONTEXT_CHARACTERS // 2)
     return ("…" if lo else "") + sentence[lo : lo + CONTEXT_CHARACTERS].strip() + "…"
 
 

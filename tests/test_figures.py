@@ -46,3 +46,34 @@ def test_context_is_the_sentence_holding_the_figure():
 def test_counted_things_line_up_across_wordings():
     assert counted_thing(Figure("32,000", "militants", "")) == counted_thing(Figure("over 30,000", "militant", ""))
     assert counted_thing(Figure("12,000", "pieces of equipment", "")) == "piece"
+
+
+# -- cost: every look around a number reads a bounded window --------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from digest.figures import AFTER_CHARACTERS, CONTEXT_CHARACTERS, sentence_around  # noqa: E402
+
+REACH = max(2 * CONTEXT_CHARACTERS, AFTER_CHARACTERS)
+PIECES = st.sampled_from(["12 soldiers", "3,000 tanks", "more than 40 sorties", ". ", "? ", "! ", "and", "of", "word", "x" * 60, " "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(PIECES, min_size=1, max_size=60), st.text(alphabet="ab. ?", min_size=0, max_size=80), st.text(alphabet="cd! ", min_size=0, max_size=80))
+def test_what_is_said_about_a_number_depends_only_on_the_text_near_it(middle, far_left, far_right):
+    # Text (with no numbers of its own) further than the windows from every number cannot change
+    # a figure or its sentence, so a paragraph of a hundred thousand numbers costs linear time (a
+    # capture of 2 MB of such numbers once stalled a build for hours).
+    core = " ".join(middle)
+    pad = "z" * (REACH + 5)
+    one = extract_figures(["p. " + pad + " " + core + " " + pad + " q"])
+    other = extract_figures([far_left + pad + " " + core + " " + pad + far_right])
+    assert one == other
+
+
+def test_a_sentence_longer_than_the_windows_is_cut_around_the_mention():
+    paragraph = "word " * 1000 + "32 tanks" + " word" * 1000
+    start = paragraph.index("32")
+    shown = sentence_around(paragraph, start, start + 8)
+    assert shown.startswith("…") and shown.endswith("…") and "32 tanks" in shown
+    assert len(shown) <= CONTEXT_CHARACTERS + 2
