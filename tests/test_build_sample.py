@@ -119,3 +119,23 @@ def test_mkdocs_strict_build_from_the_repository_root(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr
     assert (tmp_path / "site" / "data" / "articles.json").exists()
+
+
+def test_no_page_loads_a_script_style_or_picture_from_another_host(built_site):
+    # A protocol-relative address ("//javascripts/search.js", once made by joining "/" and
+    # "/javascripts") names another host; so does any absolute URL. The 404 page, which a host
+    # serves for every missing address, is among the pages checked.
+    foreign = []
+    for page, soup in _pages(built_site):
+        for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+            for element in soup.find_all(tag):
+                address = element.get(attribute)
+                if tag == "link" and "stylesheet" not in (element.get("rel") or []) and "preload" not in (element.get("rel") or []):
+                    continue  # feeds, canonical and alternate links name addresses, they load nothing
+                if address and (urlsplit(address).scheme or urlsplit(address).netloc):
+                    foreign.append(f"{page.relative_to(built_site)}: <{tag} {attribute}={address}>")
+        for element in soup.find_all(attrs={"data-root": True}):
+            if urlsplit(element["data-root"]).netloc:
+                foreign.append(f"{page.relative_to(built_site)}: data-root={element['data-root']}")
+    assert (built_site / "404.html").is_file()
+    assert foreign == []
