@@ -2,17 +2,27 @@
 
 A page that never finishes, never stops growing or redirects to a non-web address must end in a
 clear message, not a hung command or a capture nobody can build.
+
+The address fetched is the address recorded, and a recorded address can attribute the article to
+an outlet (attribution.py). So every host, the first and each redirect's, is put in the one form
+attribution compares (UTS #46, punycode) before it is looked up: Python's resolver would map
+"straße.de" by IDNA 2003 to strasse.de, another domain than the xn--strae-oqa.de attributed.
+A public page may not redirect into loopback, private or link-local addresses (an outlet's page
+must not make an editor's machine or a CI runner fetch its own services into content/).
 """
 
 from __future__ import annotations
 
 import http.client
+import ipaddress
+import socket
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
+from digest.attribution import normalise_host
 from digest.errors import InputError
 
 WEB_SCHEMES = ("http", "https")
@@ -29,9 +39,42 @@ class Page:
 
 class _WebOnlyRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D102 - urllib hook
-        if urlsplit(newurl).scheme not in WEB_SCHEMES:
+        if urlsplit(newurl).scheme.lower() not in WEB_SCHEMES:
             raise InputError(f"{req.full_url}: redirected to {newurl}, which is not an http(s) address")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        target = canonical_address(newurl)
+        if _is_public(urlsplit(req.full_url).hostname or "") and not _is_public(urlsplit(target).hostname or ""):
+            raise InputError(f"{req.full_url}: redirected to {newurl}, a loopback, private or link-local address")
+        return super().redirect_request(req, fp, code, msg, headers, target)
+
+
+def canonical_address(url: str) -> str:
+    """``url`` with its host in the form attribution compares; InputError if it has none."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        raise InputError(f"{url}: the port is not a number") from None
+    if "@" in parts.netloc:
+        raise InputError(f"{url}: an address with user information (user@host) is not fetched")
+    host = parts.hostname or ""
+    try:
+        ipaddress.ip_address(host)
+        ascii_host = host if ":" not in host else f"[{host}]"
+    except ValueError:
+        ascii_host = normalise_host(host)
+    if not ascii_host:
+        raise InputError(f"{url}: {host!r} is not a host name that can be fetched")
+    netloc = ascii_host + (f":{port}" if port is not None else "")
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, parts.fragment))
+
+
+def _is_public(host: str) -> bool:
+    """Whether every address ``host`` resolves to is a global one (an unresolvable host is not)."""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return False
+    return bool(addresses) and all(ipaddress.ip_address(a.split("%")[0]).is_global for a in addresses)
 
 
 def is_web_address(source: str) -> bool:
@@ -43,7 +86,7 @@ def fetch(url: str, timeout: float, max_bytes: int) -> Page:
     if not is_web_address(url):
         raise InputError(f"{url}: only http:// and https:// addresses can be fetched")
     opener = urllib.request.build_opener(_WebOnlyRedirects)
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    request = urllib.request.Request(canonical_address(url), headers={"User-Agent": USER_AGENT})
     deadline = time.monotonic() + timeout
     try:
         with opener.open(request, timeout=timeout) as response:
