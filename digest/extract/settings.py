@@ -23,11 +23,32 @@ class TrafilaturaOptions:
 
 @dataclass(frozen=True)
 class ExtractionSettings:
-    """HTML pages are read by trafilatura with these options. The default leaves out comments and
-    takes the fast path, and does not favour precision: favouring it wins by 0.003 on held-out
-    folds of the development pages (within their spread) but lost 0.04 on unseen pages."""
+    """HTML pages are read by trafilatura with these options, then checked against the page's
+    own structure (digest/extract/html_extraction.py). bench/extraction.py chooses every field
+    per fold; the defaults are what the folds chose (bench/README.md prints the choices).
 
-    trafilatura: TrafilaturaOptions = TrafilaturaOptions(fast=True, include_comments=False)
+    trafilatura favours precision and leaves out comments, on its full path (with its fallback
+    extractors): all five folds choose it. An earlier reader took the fast path with
+    favor_precision and lost 0.04 on unseen pages (issue 11), but it also handed trafilatura a
+    tree that kept the page's HTML comments, which cut text short (html_extraction._PARSER);
+    whether favouring precision costs recall on unseen pages is to be checked on them again.
+    """
+
+    trafilatura: TrafilaturaOptions = TrafilaturaOptions(favor_precision=True, include_comments=False)
+    # Drop the first lines of trafilatura's text while they repeat the page's headline (its
+    # og:title, twitter:title, JSON-LD headline, <h1> or <title>) or are a bare web address.
+    leading_headlines: bool = True
+    # Drop them too while they repeat the page's description (the dek); many pages describe
+    # themselves with their first paragraph, so this can cost recall.
+    leading_dek: bool = False
+    # Where the page marks its article's element (itemprop or property "articleBody"), keep
+    # trafilatura's lines that lie inside it, if those hold at least this share of its words
+    # (else the mark is partial or misplaced and trafilatura's text is kept whole). None: off.
+    marked_body_share: float | None = None
+    # Take the page's JSON-LD articleBody instead of trafilatura's text when its length in
+    # words is within these bounds of trafilatura's (a teaser or a different text is ignored).
+    # None: off.
+    structured_body: tuple[float, float] | None = (0.8, 1.25)
 
 
 DEFAULT_SETTINGS = ExtractionSettings()
