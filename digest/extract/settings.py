@@ -22,6 +22,39 @@ class TrafilaturaOptions:
 
 
 @dataclass(frozen=True)
+class TextReaderSettings:
+    """The weights and thresholds of the plain-text reader (digest/extract/text_extraction.py).
+    They were set on half of the development pages and checked on the other half, before the
+    cross-validated protocol; bench/extraction.py re-chooses the most influential per fold."""
+
+    # Line score: a base penalty, a reward per word up to a cap, and rewards for paragraph shape.
+    base: float = -6.0
+    per_word: float = 0.5
+    word_cap: int = 40
+    standalone: float = 4.0
+    sentence: float = 3.0
+    title_case: float = 3.0
+    furniture: float = 5.0
+    end_of_article: float = 15.0
+    interface_share: float = 0.3  # share of interface words that makes a line interface
+    label_words: int = 3  # a line this short ending in a colon is a label ("Share this:"), not a sentence
+    # Span choice and trimming.
+    anchor: float = 0.5  # the first candidate at least this fraction of the strongest is the article
+    join_gap: int = 3  # a later candidate this few lines away continues the article
+    # A box of related links can cut an article in two: a later candidate up to box_gap lines
+    # away continues the article if it is as strong as the anchor rule asks and on the same topic
+    # (this share of its longer words already in the article).
+    box_gap: int = 8
+    topic_overlap: float = 0.2
+    edge_score: float = 5.0  # the article starts and ends on lines scoring at least this
+    max_list_rows: int = 80  # an announced list or table runs at most this many lines
+    keep_score: float = -5.0  # inside the article, lines scoring at most this (and not set apart) are dropped
+
+
+DEFAULT_TEXT_SETTINGS = TextReaderSettings()
+
+
+@dataclass(frozen=True)
 class ExtractionSettings:
     """HTML pages are read by trafilatura with these options, then checked against the page's
     own structure (digest/extract/html_extraction.py). bench/extraction.py chooses every field
@@ -49,6 +82,8 @@ class ExtractionSettings:
     # words is within these bounds of trafilatura's (a teaser or a different text is ignored).
     # None: off.
     structured_body: tuple[float, float] | None = (0.8, 1.25)
+    # Copied plain-text pages are read with these.
+    text: TextReaderSettings = DEFAULT_TEXT_SETTINGS
 
 
 DEFAULT_SETTINGS = ExtractionSettings()
