@@ -41,6 +41,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -53,9 +54,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scoring import precision_recall_f1  # noqa: E402
 
 from digest.extract.html_extraction import article_paragraphs, page_structure, parse_html, trafilatura_text  # noqa: E402
+from digest.extract.decoding import decode  # noqa: E402
 from digest.extract.normalize import normalize  # noqa: E402
+from digest.extract.recurring import line_key  # noqa: E402
+from digest.extract.text_extraction import read_text_page  # noqa: E402
 from digest.extract.recurring import recurring_lines  # noqa: E402
-from digest.extract.settings import DEFAULT_SETTINGS, ExtractionSettings, TrafilaturaOptions  # noqa: E402
+from digest.extract.settings import (  # noqa: E402
+    DEFAULT_SETTINGS,
+    DEFAULT_TEXT_SETTINGS,
+    ExtractionSettings,
+    TextReaderSettings,
+    TrafilaturaOptions,
+)
 from digest.records import Capture  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -80,6 +90,19 @@ STRUCTURE_GRID = [
 # trafilatura options the reader may take with them (the ones without comments).
 READER_OPTIONS = ("fast, no comments", "precision, no comments", "fast, precision, no comments")
 RECURRING_CHOICES = {"off": None, "on (2 captures)": 2}
+# The plain-text reader's most influential weights (TextReaderSettings), re-chosen per fold by
+# coordinate search from the defaults: each in turn takes the value of its row that scores best on
+# the training folds (a move must gain), for TEXT_ROUNDS passes.
+TEXT_GRID = {
+    "base": (-9.0, -7.5, -6.0, -4.5, -3.0),
+    "per_word": (0.35, 0.4, 0.5, 0.6, 0.75),
+    "anchor": (0.3, 0.4, 0.5, 0.6, 0.75),
+    "standalone": (2.0, 3.0, 4.0, 5.0, 6.0),
+    "edge_score": (3.0, 4.0, 5.0, 6.0, 7.5),
+    "interface_share": (0.2, 0.25, 0.3, 0.4, 0.5),
+    "title_case": (1.5, 3.0, 4.5, 6.0),
+}
+TEXT_ROUNDS = 2
 CORROBORATED = (0.3, 0.5, 0.7)
 UNDER_READ = (0.0, 0.5, 0.6, 0.7)
 WORD = re.compile(r"\w+")
@@ -153,6 +176,43 @@ def describe(settings: ExtractionSettings) -> str:
     bounds = "off" if settings.structured_body is None else "{:.2f}-{:.2f}".format(*settings.structured_body)
     return (f"{option}; headline lines {'dropped' if settings.leading_headlines else 'kept'}, dek "
             f"{'dropped' if settings.leading_dek else 'kept'}; marked body {share}; JSON-LD body {bounds}")
+
+
+class TextReadings:
+    """The plain-text reader's paragraphs for a TextReaderSettings and a recurring-lines choice,
+    over all pages once (each fold scores them on its training pages only)."""
+
+    def __init__(self, texts: dict[str, str], found: dict[str, dict[str, frozenset[str]]]):
+        self.texts, self.found = texts, found
+        self._readings: dict[tuple[TextReaderSettings, str], dict[str, str]] = {}
+
+    def __call__(self, settings: TextReaderSettings, recurring: str) -> dict[str, str]:
+        if (settings, recurring) not in self._readings:
+            lines = self.found[recurring]
+            self._readings[settings, recurring] = {
+                key: "\n".join(
+                    paragraph for paragraph in read_text_page(text, lines.get(key, frozenset()), settings).paragraphs
+                    if line_key(paragraph) not in lines.get(key, frozenset())
+                )
+                for key, text in self.texts.items()
+            }
+        return self._readings[settings, recurring]
+
+
+def coordinate_search(readings: TextReadings, scores: "Scores", train: list[str]) -> tuple[TextReaderSettings, str]:
+    settings, recurring = DEFAULT_TEXT_SETTINGS, max(RECURRING_CHOICES, key=lambda name: scores.f1(readings(DEFAULT_TEXT_SETTINGS, name), train))
+    best = scores.f1(readings(settings, recurring), train)
+    for _ in range(TEXT_ROUNDS):
+        moved = False
+        for name, values in TEXT_GRID.items():
+            for value in values:
+                candidate = replace(settings, **{name: value})
+                score = scores.f1(readings(candidate, recurring), train)
+                if score > best + 1e-9:
+                    settings, best, moved = candidate, score, True
+        if not moved:
+            break
+    return settings, recurring
 
 
 def trafilatura_with(options: TrafilaturaOptions) -> Callable[[bytes], str]:
@@ -255,10 +315,12 @@ def main(shared: Path, k: int) -> None:
         for name, lines in found.items()
     }
 
+    text_search = TextReadings({key: decode(texts[key]) for key in keys}, found)
     shipped = run(ours_html, htmls)[0]
     held_out: dict[str, list[dict[str, str]]] = {
         "ours-html": [shipped] * k, "ours-html, chosen per fold": [], "ours-html, fast path per fold": [],
         "trafilatura, options per fold": [], "trafilatura + readability": [], "ours-text": [],
+        "ours-text, weights per fold": [],
     }
     notes: dict[str, list[str]] = {name: [] for name in held_out if name != "ours-html"}
     fast_path = [settings for settings in candidates if settings.trafilatura == OPTIONS["fast, no comments"]]
@@ -278,6 +340,15 @@ def main(shared: Path, k: int) -> None:
         choice = max(RECURRING_CHOICES, key=lambda name: scores.f1(text_readings[name], train))
         held_out["ours-text"].append(text_readings[choice])
         notes["ours-text"].append(f"recurring lines {choice}")
+        weights, recurring = coordinate_search(text_search, scores, train)
+        lines = found[recurring]
+        held_out["ours-text, weights per fold"].append({
+            key: normalize(capture(key, "txt", texts[key]), recurring=lines.get(key, frozenset()),
+                           settings=replace(DEFAULT_SETTINGS, text=weights)).text
+            for key in fold
+        })
+        changed = {name: getattr(weights, name) for name in TEXT_GRID if getattr(weights, name) != getattr(DEFAULT_TEXT_SETTINGS, name)}
+        notes["ours-text, weights per fold"].append(f"recurring lines {recurring}; changed from the defaults: {changed or 'none'}")
 
     print("HTML")
     for name in ("ours-html, chosen per fold", "ours-html", "ours-html, fast path per fold", "trafilatura, options per fold",
@@ -288,6 +359,7 @@ def main(shared: Path, k: int) -> None:
     print(scores.row("readability-lxml", [second_opinions] * k, folds))
     print("\nplain text (innerText of the whole page)")
     print(scores.row("ours-text", held_out["ours-text"], folds))
+    print(scores.row("ours-text, weights per fold", held_out["ours-text, weights per fold"], folds))
     for name, predictions in text_readings.items():
         print(scores.row(f"ours-text, recurring {name}", [predictions] * k, folds))
     for name, method in (("justext-lines", justext_lines), ("keep-all", whole_text)):
