@@ -35,17 +35,24 @@ _CREDIT = re.compile(r"\b(?:photo|photograph|image|picture|credit|courtesy|getty
 
 # Words of a page's interface rather than its text, across sites. Those that announce what
 # follows an article (sharing, comments, more stories, legal notes) mark where it ends; the
-# others (advertising, photo credits) also turn up inside an article.
+# others (advertising, photo credits) also turn up inside an article. The digest's outlets
+# publish in English, Arabic and Russian; each list holds the common interface words of the three
+# (Arabic with and without the article al-), not the words of any one site.
 _END_WORDS = frozenset(
     """share sharing tweet comments comment subscribe newsletter newsletters related recommended
     trending popular sponsored reply replies responses topics tags keywords filed copyright
-    rights reserved disclaimer terms privacy cookies cookie policy follow upvote downvote
-    notify feedbacks previous next""".split()
+    rights reserved disclaimer terms privacy cookies cookie policy follow
+    notify feedbacks previous next
+    поделиться поделитесь комментарии комментариев комментарий ответить подписаться подпишитесь
+    подписывайтесь рассылка рассылку рассылки читайте похожие популярное теги метки защищены конфиденциальности
+    شارك مشاركة تعليقات التعليقات تعليق رد اشترك النشرة اقرأ الوسوم وسوم محفوظة الخصوصية""".split()
 )
 _FURNITURE_WORDS = frozenset(
     """advertisement advertising ad ads email print like likes votes menu navigation search home
     skip more photo photos image images video credit getty reuters ap caption gallery close
-    toggle load read click tap view sign log login register""".split()
+    toggle load read click tap view sign log login register
+    реклама фото фотографии видео меню поиск главная войти регистрация галерея подробнее далее
+    إعلان إعلانات الإعلانات صور الصور فيديو الفيديو القائمة بحث الرئيسية دخول الدخول تسجيل المزيد""".split()
 )
 # The header and footer lines of a reader's comment or of a story teaser ("jdoe says:", "3 hours
 # ago", "2H ago", "Reply", "12 points"): comments and teasers read like prose, but these lines
