@@ -2,8 +2,8 @@
 
 trafilatura finds the text, with the options of ExtractionSettings; the page's own structure then
 checks it (bench/extraction.py cross-validates the settings and prints the folds): leading lines
-that repeat the headline go, the element the page marks as its article body (schema.org microdata)
-bounds the text, and a JSON-LD articleBody of plausible length can stand for it. The fields come
+that repeat the headline go, a JSON-LD articleBody of plausible length stands for the text, and
+(a setting the folds leave off) the element the page marks as its article body can bound it. The fields come
 from the page's own metadata (Open Graph, schema.org, <meta> and <link> tags), read from the same
 parsed tree, which costs far less than trafilatura's metadata search; htmldate is asked for a date
 only when the tags name none.
