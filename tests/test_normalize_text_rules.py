@@ -1,8 +1,12 @@
 """Rules of plain-text article extraction, each on a small made-up page."""
 
+import pytest
+
 from test_normalize import PARAGRAPHS, capture, made_up_page
 
 from digest.extract.normalize import normalize
+from digest.extract.settings import DEFAULT_TEXT_SETTINGS
+from digest.extract.text_extraction import _ends_article, page_lines, prose_score
 
 COMMENTS = [
     "I have taken the number twelve bus for years and it is always late, so I hope the new routes come with more drivers as well.",
@@ -55,3 +59,20 @@ def test_a_list_announced_by_a_line_ending_in_a_colon_is_kept():
     table = "\n\nThe three new routes:\n" + "\n".join(rows)
     page = made_up_page().replace("\n\nShare this article", table + "\n\nShare this article")
     assert normalize(capture(page)).paragraphs == (*PARAGRAPHS, "The three new routes:", *rows)
+
+
+@pytest.mark.parametrize("line", [
+    "Поделиться", "Комментарии (12)", "Читайте также", "Подписывайтесь на нашу рассылку",
+    "شارك", "التعليقات", "اقرأ أيضا", "جميع الحقوق محفوظة",
+])
+def test_arabic_and_russian_interface_lines_end_an_article_as_english_ones_do(line):
+    """The interface vocabulary holds the common words of the digest's three languages."""
+    [parsed] = page_lines(line)
+    assert _ends_article(parsed, DEFAULT_TEXT_SETTINGS)
+    assert prose_score(parsed) <= -DEFAULT_TEXT_SETTINGS.end_of_article
+
+
+@pytest.mark.parametrize("line", ["Реклама", "Фото: пресс-служба", "إعلان", "المزيد من الصور"])
+def test_arabic_and_russian_furniture_lines_score_as_furniture(line):
+    [parsed] = page_lines(line)
+    assert prose_score(parsed) < 0

@@ -45,7 +45,7 @@ def normalize(
         parts = _repaired(read_html_page(text, settings))
     elif capture.kind == "txt":
         text = decode(capture.data)
-        parts = read_text_page(text, recurring)
+        parts = read_text_page(text, recurring, settings.text)
     else:
         text = decode(capture.data)
         parts = read_markdown(text)

@@ -11,8 +11,9 @@ Readers' comments and story teasers are cut apart by their header lines ("jdoe s
 ago"); a strong block on the article's topic just after a short related box continues it; a list
 or table announced by a line ending in a colon belongs to it however little its rows read as prose.
 
-The weights were set on half of the public extraction benchmark and checked on the other half
-(bench/extraction.py); they describe page shapes, not particular sites.
+The weights (TextReaderSettings in digest/extract/settings.py) were set on half of the public
+extraction benchmark and checked on the other half; bench/extraction.py re-chooses the most
+influential per fold. They describe page shapes, not particular sites.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 from digest.extract.article_fields import ArticleParts, find_url, parse_byline, parse_date
 from digest.extract.recurring import line_key
+from digest.extract.settings import DEFAULT_TEXT_SETTINGS, TextReaderSettings
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"""[.!?…:;。！？؟]["'”’»)\]]*$""")
@@ -33,17 +35,24 @@ _CREDIT = re.compile(r"\b(?:photo|photograph|image|picture|credit|courtesy|getty
 
 # Words of a page's interface rather than its text, across sites. Those that announce what
 # follows an article (sharing, comments, more stories, legal notes) mark where it ends; the
-# others (advertising, photo credits) also turn up inside an article.
+# others (advertising, photo credits) also turn up inside an article. The digest's outlets
+# publish in English, Arabic and Russian; each list holds the common interface words of the three
+# (Arabic with and without the article al-), not the words of any one site.
 _END_WORDS = frozenset(
     """share sharing tweet comments comment subscribe newsletter newsletters related recommended
     trending popular sponsored reply replies responses topics tags keywords filed copyright
-    rights reserved disclaimer terms privacy cookies cookie policy follow upvote downvote
-    notify feedbacks previous next""".split()
+    rights reserved disclaimer terms privacy cookies cookie policy follow
+    notify feedbacks previous next
+    поделиться поделитесь комментарии комментариев комментарий ответить подписаться подпишитесь
+    подписывайтесь рассылка рассылку рассылки читайте похожие популярное теги метки защищены конфиденциальности
+    شارك مشاركة تعليقات التعليقات تعليق رد اشترك النشرة اقرأ الوسوم وسوم محفوظة الخصوصية""".split()
 )
 _FURNITURE_WORDS = frozenset(
     """advertisement advertising ad ads email print like likes votes menu navigation search home
     skip more photo photos image images video credit getty reuters ap caption gallery close
-    toggle load read click tap view sign log login register""".split()
+    toggle load read click tap view sign log login register
+    реклама фото фотографии видео меню поиск главная войти регистрация галерея подробнее далее
+    إعلان إعلانات الإعلانات صور الصور فيديو الفيديو القائمة بحث الرئيسية دخول الدخول تسجيل المزيد""".split()
 )
 # The header and footer lines of a reader's comment or of a story teaser ("jdoe says:", "3 hours
 # ago", "2H ago", "Reply", "12 points"): comments and teasers read like prose, but these lines
@@ -59,30 +68,6 @@ _SITE_VOICE = re.compile(
     r"reflect|endorse|support us|help us|donate|donation|patreon|become a (?:member|patron|subscriber))\b",
     re.IGNORECASE,
 )
-
-# Line score: a base penalty, a reward per word up to a cap, and rewards for paragraph shape.
-BASE = -6.0
-PER_WORD = 0.5
-WORD_CAP = 40
-STANDALONE = 4.0
-SENTENCE = 3.0
-TITLE_CASE = 3.0
-FURNITURE = 5.0
-END_OF_ARTICLE = 15.0
-INTERFACE_SHARE = 0.3  # share of interface words that makes a line interface
-LABEL_WORDS = 3  # a line this short ending in a colon is a label ("Share this:"), not a sentence
-# Span choice and trimming.
-ANCHOR = 0.5  # the first candidate at least this fraction of the strongest is the article
-JOIN_GAP = 3  # a later candidate this few lines away continues the article
-# A box of related links can cut an article in two: a later candidate up to BOX_GAP lines away
-# continues the article if it is as strong as the anchor rule asks and on the same topic (this
-# share of its longer words already in the article).
-BOX_GAP = 8
-TOPIC_OVERLAP = 0.2
-EDGE_SCORE = 5.0  # the article starts and ends on lines scoring at least this
-MAX_LIST_ROWS = 80  # an announced list or table runs at most this many lines
-KEEP_SCORE = -5.0  # inside the article, lines scoring at most this (and not set apart) are dropped
-
 
 @dataclass(frozen=True)
 class Line:
@@ -117,25 +102,25 @@ def page_lines(text: str) -> list[Line]:
     return lines
 
 
-def prose_score(line: Line) -> float:
+def prose_score(line: Line, settings: TextReaderSettings = DEFAULT_TEXT_SETTINGS) -> float:
     """Positive for lines that read as article prose, negative for page furniture."""
     if line.row_of_items:
-        return -END_OF_ARTICLE
+        return -settings.end_of_article
     tokens = _WORD.findall(line.text)
     size = line.words + len(_CJK.findall(line.text)) / 2
-    score = BASE + PER_WORD * min(size, WORD_CAP)
+    score = settings.base + settings.per_word * min(size, settings.word_cap)
     if line.standalone:
-        score += STANDALONE
+        score += settings.standalone
     if line.ends_sentence:
-        score += SENTENCE
+        score += settings.sentence
     if len(tokens) > 1 and sum(token[0].isupper() for token in tokens) / len(tokens) > 0.6:
-        score -= TITLE_CASE
+        score -= settings.title_case
     if tokens and not line.ends_sentence:
         lowered = [token.lower() for token in tokens]
-        if _ends_article(line):
-            score -= END_OF_ARTICLE
-        elif sum(token in _FURNITURE_WORDS or token in _END_WORDS for token in lowered) / len(tokens) >= INTERFACE_SHARE:
-            score -= FURNITURE
+        if _ends_article(line, settings):
+            score -= settings.end_of_article
+        elif sum(token in _FURNITURE_WORDS or token in _END_WORDS for token in lowered) / len(tokens) >= settings.interface_share:
+            score -= settings.furniture
     return score
 
 
@@ -152,13 +137,15 @@ def densest_run(scores: list[float]) -> tuple[int, int]:
     return best_range
 
 
-def article_span(lines: list[Line], scores: list[float], announced: list[bool]) -> tuple[int, int]:
+def article_span(
+    lines: list[Line], scores: list[float], announced: list[bool], settings: TextReaderSettings = DEFAULT_TEXT_SETTINGS
+) -> tuple[int, int]:
     """Start and end (exclusive) of the article among a page's lines; `announced` marks the lists
     that lines ending in a colon introduce (_announced_lists), kept whatever their scores."""
     candidates = []
     section_start = 0
     for index in range(len(lines) + 1):
-        if index == len(lines) or _ends_article(lines[index]) or _POST_META.match(lines[index].text):
+        if index == len(lines) or _ends_article(lines[index], settings) or _POST_META.match(lines[index].text):
             start, end = densest_run(scores[section_start:index])
             if end > start:
                 total = sum(scores[section_start + start : section_start + end])
@@ -168,38 +155,43 @@ def article_span(lines: list[Line], scores: list[float], announced: list[bool]) 
     if not candidates:
         return 0, 0
     strongest = max(total for _, _, total in candidates)
-    position = next(i for i, (_, _, total) in enumerate(candidates) if total >= ANCHOR * strongest)
+    position = next(i for i, (_, _, total) in enumerate(candidates) if total >= settings.anchor * strongest)
     start, end, article_total = candidates[position]
     for next_start, next_end, total in candidates[position + 1 :]:
         if any(_POST_META.match(line.text) for line in lines[end:next_start]):
             break
         continued = (
-            next_start - end <= BOX_GAP
-            and total >= ANCHOR * article_total
-            and _topic_overlap(lines[start:end], lines[next_start:next_end]) >= TOPIC_OVERLAP
+            next_start - end <= settings.box_gap
+            and total >= settings.anchor * article_total
+            and _topic_overlap(lines[start:end], lines[next_start:next_end]) >= settings.topic_overlap
         )
-        if next_start - end > JOIN_GAP and not continued:
+        if next_start - end > settings.join_gap and not continued:
             break
         end = next_end
         article_total += total
-    while start < end and scores[start] < EDGE_SCORE:
+    while start < end and scores[start] < settings.edge_score:
         start += 1
-    while end > start and scores[end - 1] < EDGE_SCORE and not announced[end - 1]:
+    while end > start and scores[end - 1] < settings.edge_score and not announced[end - 1]:
         end -= 1
     while end < len(lines) and (announced[end] or _announces_list(lines[end])):
         end += 1
     return start, end
 
 
-def read_text_page(text: str, recurring: frozenset[str] = frozenset()) -> ArticleParts:
+def read_text_page(
+    text: str, recurring: frozenset[str] = frozenset(), settings: TextReaderSettings = DEFAULT_TEXT_SETTINGS
+) -> ArticleParts:
     """The article's paragraphs and fields from a whole page's innerText; lines whose hash is in
     `recurring` (the outlet prints them on several captures) score as chrome however they read."""
     lines = page_lines(text)
-    scores = [-END_OF_ARTICLE if recurring and line_key(line.text) in recurring else prose_score(line) for line in lines]
-    announced = _announced_lists(lines)
-    start, end = article_span(lines, scores, announced)
+    scores = [
+        -settings.end_of_article if recurring and line_key(line.text) in recurring else prose_score(line, settings)
+        for line in lines
+    ]
+    announced = _announced_lists(lines, settings)
+    start, end = article_span(lines, scores, announced, settings)
     header = [line.text for line in lines[max(0, start - 15) : start]]
-    title = _title(lines, start)
+    title = _title(lines, start, settings)
     if title:
         # The article starts after the headline's last copy near its top (a dek may sit between).
         copies = [i for i in range(start, min(end, start + 5)) if lines[i].text == title]
@@ -209,7 +201,7 @@ def read_text_page(text: str, recurring: frozenset[str] = frozenset()) -> Articl
     in_lists = _in_link_lists(lines[start:end], scores[start:end])
     body = [
         line for line, score, listed, wanted in zip(lines[start:end], scores[start:end], in_lists, announced[start:end])
-        if (wanted or ((score > KEEP_SCORE or line.standalone) and not listed)) and line.text != title and not _is_credit(line)
+        if (wanted or ((score > settings.keep_score or line.standalone) and not listed)) and line.text != title and not _is_credit(line)
     ]
     body = _without_site_voice_tail(body)
     footer = [line.text for line in lines[end : end + 5]]
@@ -246,7 +238,7 @@ def _announces_list(line: Line) -> bool:
     )
 
 
-def _announced_lists(lines: list[Line]) -> list[bool]:
+def _announced_lists(lines: list[Line], settings: TextReaderSettings) -> list[bool]:
     """Mark a line ending in a colon and the block of lines (up to the next blank line) it announces:
     the list or table it introduces belongs to the article however little its rows read as prose."""
     marks = [False] * len(lines)
@@ -254,7 +246,7 @@ def _announced_lists(lines: list[Line]) -> list[bool]:
         if not _announces_list(line):
             continue
         row = index
-        while row < len(lines) and row - index <= MAX_LIST_ROWS and (row <= index + 1 or not lines[row].blank_before):
+        while row < len(lines) and row - index <= settings.max_list_rows and (row <= index + 1 or not lines[row].blank_before):
             marks[row] = True
             row += 1
     return marks
@@ -274,12 +266,12 @@ def _in_link_lists(lines: list[Line], scores: list[float]) -> list[bool]:
     return marks
 
 
-def _ends_article(line: Line) -> bool:
+def _ends_article(line: Line, settings: TextReaderSettings) -> bool:
     tokens = [token.lower() for token in _WORD.findall(line.text)]
     return (
         bool(tokens)
-        and (not line.ends_sentence or (line.text.endswith(":") and len(tokens) <= LABEL_WORDS))
-        and sum(token in _END_WORDS for token in tokens) / len(tokens) >= INTERFACE_SHARE
+        and (not line.ends_sentence or (line.text.endswith(":") and len(tokens) <= settings.label_words))
+        and sum(token in _END_WORDS for token in tokens) / len(tokens) >= settings.interface_share
     )
 
 
@@ -300,25 +292,25 @@ def _without_site_voice_tail(body: list[Line]) -> list[Line]:
     return body[:end]
 
 
-def _title(lines: list[Line], start: int) -> str | None:
+def _title(lines: list[Line], start: int, settings: TextReaderSettings) -> str | None:
     """The headline: the line a page repeats near the article's top, else the first heading of
     the run of heading, date, byline and credit lines just above the article."""
     nearby = lines[max(0, start - 15) : start + 5]
-    headings = [line.text for line in nearby if _heading_like(line)]
+    headings = [line.text for line in nearby if _heading_like(line, settings)]
     repeated = [text for text in headings if headings.count(text) > 1]
     if repeated:
         return repeated[-1]
     top = start
-    while top > 0 and start - top < 6 and _article_header(lines[top - 1]):
+    while top > 0 and start - top < 6 and _article_header(lines[top - 1], settings):
         top -= 1
-    return next((line.text for line in lines[top:start] if _heading_like(line)), None)
+    return next((line.text for line in lines[top:start] if _heading_like(line, settings)), None)
 
 
-def _article_header(line: Line) -> bool:
-    return _heading_like(line) or _is_credit(line) or _is_date_line(line.text) or parse_byline(line.text) is not None
+def _article_header(line: Line, settings: TextReaderSettings) -> bool:
+    return _heading_like(line, settings) or _is_credit(line) or _is_date_line(line.text) or parse_byline(line.text) is not None
 
 
-def _heading_like(line: Line) -> bool:
+def _heading_like(line: Line, settings: TextReaderSettings) -> bool:
     return (
         3 <= line.words <= 30
         and not line.text.endswith(".")
@@ -326,7 +318,7 @@ def _heading_like(line: Line) -> bool:
         and not _is_credit(line)
         and parse_date(line.text) is None
         and parse_byline(line.text) is None
-        and prose_score(line) > -FURNITURE
+        and prose_score(line, settings) > -settings.furniture
     )
 
 
