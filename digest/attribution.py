@@ -22,6 +22,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 import idna
+from tld import is_tld
 
 from digest.paths import safe_name
 from digest.records import Outlet
@@ -117,12 +118,23 @@ def profile_serving(host: str, outlets: Mapping[str, Outlet]) -> Outlet | None:
     return None
 
 
+def profile_domain(domain: str) -> str | None:
+    """A profile's domain in normalised form, or None if it cannot name one outlet's sites.
+
+    A public suffix (``com``, ``co.uk``, ``github.io``, ``blogspot.com``: the Public Suffix List,
+    as bundled by the tld package) is shared by sites of many owners, so it would hand one
+    outlet's rating to all of them.
+    """
+    host = normalise_host(domain)
+    return host if host and "." in host and not is_tld(host) else None
+
+
 def domains_of(outlets: Mapping[str, Outlet]) -> dict[str, str]:
     """Each normalised profile domain and the outlet it belongs to (the first profile listing it)."""
     owners: dict[str, str] = {}
     for outlet in outlets.values():
         for domain in outlet.domains:
-            host = normalise_host(domain)
+            host = profile_domain(domain)
             if host:
                 owners.setdefault(host, outlet.id)
     return owners

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from digest.attribution import Attribution, normalise_host
+from digest.attribution import Attribution, profile_domain
 from digest.captures import editor_file
 from digest.errors import InputError
 from digest.paths import safe_name
@@ -86,10 +86,11 @@ def _domain_problems(outlets: dict[str, Outlet], loaded, path: Path) -> list[Pro
     for outlet in outlets.values():
         for index, domain in enumerate(outlet.domains):
             line, column = loaded.position((outlet.id, "domains", index), of_value=True)
-            host = normalise_host(domain)
-            if host is None or "." not in host:
-                problems.append(Problem(str(path), f"domains.{index}: '{domain}' is not a host name such as example.com; "
-                                        "it attributes no article", "error", line, column))
+            host = profile_domain(domain)
+            if host is None:
+                problems.append(Problem(str(path), f"domains.{index}: '{domain}' is not a domain of one outlet such as "
+                                        "example.com (a host name, and not a public suffix such as co.uk or github.io "
+                                        "that many owners' sites share); it attributes no article", "error", line, column))
             elif owner.setdefault(host, outlet.id) != outlet.id:
                 problems.append(Problem(str(path), f"domains.{index}: '{domain}' is also a domain of '{owner[host]}'; "
                                         f"articles fetched from it are attributed to '{owner[host]}' only", "error", line, column))

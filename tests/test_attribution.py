@@ -106,6 +106,13 @@ def test_international_hosts_are_compared_in_their_ascii_form():
     assert web_host("https://reuters.com\\@evil.org/") is None  # parsers disagree on backslashes
 
 
+@pytest.mark.parametrize("suffix", ["co.uk", "github.io", "blogspot.com", "com"])
+def test_a_public_suffix_in_a_profile_attributes_no_site_under_it(suffix):
+    # Sites of many owners share a public suffix; listing one must not hand them its rating.
+    outlets = {"wide": Outlet(id="wide", name="Wide", rating="high", domains=(suffix,))}
+    assert attribute(_fetched(f"https://www.someone.{suffix}/a"), SHA, outlets).outlet_id is None
+
+
 def test_the_most_specific_profiled_domain_wins():
     attribution = attribute(_fetched("https://news.statetv.example/a"), SHA, OUTLETS)
     assert attribution.outlet_id == "state"

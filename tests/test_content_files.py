@@ -186,7 +186,9 @@ def test_every_spelling_reads_the_same_values(make_content):
 
 @pytest.mark.parametrize(
     ("domains", "message"),
-    [("[wire.example, 'not a host']", "not a host name"), ("[com]", "not a host name"), ("[wire.example, other.example]", "also a domain of 'other'")],
+    [("[wire.example, 'not a host']", "not a domain of one outlet"), ("[com]", "not a domain of one outlet"),
+     ("[wire.example, co.uk]", "not a public suffix"), ("[github.io]", "not a public suffix"), ("[BlogSpot.com.]", "not a public suffix"),
+     ("[wire.example, other.example]", "also a domain of 'other'")],
 )
 def test_outlet_domains_must_be_host_names_owned_by_one_outlet(make_content, domains, message):
     content = make_content({"outlets.yml": f"other:\n  name: Other\n  domains: [other.example]\nwire:\n  name: The Wire\n  domains: {domains}\n"})

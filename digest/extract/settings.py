@@ -67,7 +67,7 @@ class ExtractionSettings:
     whether favouring precision costs recall on unseen pages is to be checked on them again.
     """
 
-    trafilatura: TrafilaturaOptions = TrafilaturaOptions(favor_precision=True, include_comments=False)
+    trafilatura: TrafilaturaOptions = TrafilaturaOptions(fast=True, include_comments=False)
     # Drop the first lines of trafilatura's text while they repeat the page's headline (its
     # og:title, twitter:title, JSON-LD headline, <h1> or <title>) or are a bare web address.
     leading_headlines: bool = True
