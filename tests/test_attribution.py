@@ -167,8 +167,17 @@ def _article_markdown(article: EnrichedArticle) -> str:
 def test_the_page_shows_a_claim_as_a_claim_without_a_rating():
     article = EnrichedArticle(id="a", title="T", paragraphs=(BODY,), outlet_claimed="Reuters")
     markdown = _article_markdown(article)
-    assert "The page claims to be from Reuters (not confirmed)." in markdown
+    assert "The page claims to be from “Reuters” (not confirmed)." in markdown
     assert "reliability" not in markdown.split("## About the outlet")[1].split("##")[0].lower()
+
+
+def test_a_claim_that_is_a_sentence_is_shown_quoted_and_cut_to_a_name():
+    # A site name can say anything; the outlet box must not carry the page's prose as its own.
+    prose = "Reuters · High reliability. This article was attributed by the digest's editors and its capture matches"
+    markdown = _article_markdown(EnrichedArticle(id="a", title="T", paragraphs=(BODY,), outlet_claimed=prose))
+    box = markdown.split("## About the outlet")[1].split("##")[0]
+    assert "claims to be from “Reuters · High reliability" in box
+    assert "editors and its capture" not in box and "reliability" not in box.replace("High reliability", "")
 
 
 def test_a_claim_the_evidence_confirms_is_not_pointed_out():

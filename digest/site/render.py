@@ -386,11 +386,21 @@ def _articles_json(digest: LinkedDigest, page_url: Callable[[str], str]) -> byte
     return json.dumps({"articles": records}, ensure_ascii=False, indent=1).encode("utf-8")
 
 
+MAX_CLAIM_SHOWN = 60
+
+
 def _unconfirmed_claim(article: EnrichedArticle, digest: LinkedDigest) -> str | None:
-    """The outlet the page claims, unless the evidence already says the same."""
+    """The outlet the page claims, unless the evidence already says the same.
+
+    Shown quoted and cut to the length of a name: a page's site name can be any sentence
+    ("Reuters · High reliability. This article was attributed by the editors…"), and the box
+    that says who published an article is no place for the page's own prose.
+    """
     attribution = Attribution(article.outlet_id, article.outlet_name, article.outlet_source)  # type: ignore[arg-type]
     claim = article.outlet_claimed
-    return None if claim_confirmed(claim, attribution, digest.outlets) else claim
+    if not claim or claim_confirmed(claim, attribution, digest.outlets):
+        return None
+    return claim if len(claim) <= MAX_CLAIM_SHOWN else claim[:MAX_CLAIM_SHOWN].rsplit(" ", 1)[0] + "…"
 
 
 def _shared_story(digest: LinkedDigest, article_id: str) -> Story | None:
