@@ -27,7 +27,9 @@ HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", ma
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=100)
 ]
-ShortText = Annotated[str, StringConstraints(max_length=500)]
+# Text an editor writes on one line; an empty or blank value would silently blank what it replaces
+# (a title, an outlet), so it is refused.
+ShortText = Annotated[str, StringConstraints(max_length=500, pattern=r"\S")]
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
 
 

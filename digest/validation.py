@@ -49,6 +49,8 @@ def _message(error: dict[str, Any], schema: Any) -> str:
         return f"unknown key '{loc[-1]}'{hint}"
     if error["type"] == "string_pattern_mismatch" and loc and loc[-1] == "url":
         return f"{name}: must be an http:// or https:// URL"
+    if error["type"] == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == r"\S":
+        return f"{name}: empty; write a value or leave the key out"
     if error["type"].startswith("date_"):
         return f"{name}: not a valid date ({error['input']!r}); write dates as YYYY-MM-DD"
     if error["type"].startswith("datetime_"):

@@ -80,6 +80,13 @@ def test_bad_date_is_reported_at_its_value(content):
     assert _at(_only(check_content(root), "base.yml")) == ("error", expected, 4, 12)
 
 
+@pytest.mark.parametrize("value", ['""', "'   '"])
+def test_an_empty_title_or_outlet_is_an_error_not_a_blank(content, value):
+    # An empty value would blank what it replaces (the capture's headline, the outlet) unseen.
+    root = content({"articles/base.yml": SIDECAR + f"title: {value}\n"})
+    assert _at(_only(check_content(root), "base.yml")) == ("error", "title: empty; write a value or leave the key out", 4, 8)
+
+
 def test_unknown_key_gets_a_did_you_mean(content):
     root = content({"articles/base.yml": "outlet: wire\nsumary: The last troops left.\n"})
     problems = [p for p in check_content(root) if p.severity == "error"]
