@@ -38,8 +38,18 @@ def _is_build_chart(element) -> bool:
 
 
 def invisible_controls(text: str) -> set[str]:
-    """Characters that reorder or hide text: bidi controls and marks, controls, invisible format characters."""
-    return {ch for ch in text if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200c\u200d"}
+    """Characters that reorder or hide text: bidi controls and marks, controls, invisible format
+    characters, and the letters and marks that show nothing (Hangul fillers, the combining
+    grapheme joiner)."""
+    return {ch for ch in text if (unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200c\u200d")
+            or any(word in unicodedata.name(ch, "") for word in ("FILLER", "GRAPHEME JOINER"))}
+
+
+def bidi_controls(text: str) -> set[str]:
+    """Characters that change the direction of the text around them: the explicit embeddings,
+    overrides and isolates, and the marks LRM, RLM and ALM."""
+    return {ch for ch in text if unicodedata.bidirectional(ch) in ("LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI")
+            or unicodedata.name(ch, "") in ("LEFT-TO-RIGHT MARK", "RIGHT-TO-LEFT MARK", "ARABIC LETTER MARK")}
 
 
 def load_vectors() -> list[str]:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from digest.records import EnrichedArticle, Entity, EntityMention, LinkedDigest, Outlet, Provenance, Story
 from digest.site.charts import MAX_COLUMNS, OTHER_OUTLETS, SVG_NS, TOP_OUTLETS, bar_chart, coverage_grid, grid_chart
-from digest.site.escaping import xml_text
+from digest.site.escaping import xml_name
 from digest.site.feeds import FEED_ENTRIES, FeedSpec, atom_feed
 from digest.site.render import DIGEST_FEED, feed_path, render_site
 
@@ -90,7 +90,7 @@ def test_any_title_stays_text_in_a_well_formed_feed(title):
     assert len(feed.entries) == 3
     # The exact text through an XML parser: feedparser "repairs" text that looks double-encoded ("Â¡").
     titles = [e.text for e in ET.fromstring(document).iter("{http://www.w3.org/2005/Atom}title")]
-    assert titles[1] == xml_text(title + HOSTILE)
+    assert titles[1] == xml_name(title + HOSTILE)
 
 
 # -- pictures ------------------------------------------------------------------------------
@@ -148,4 +148,4 @@ def test_labels_from_content_are_xml_text_and_nothing_else(labels):
     for svg in (grid_chart(grid, labels[0], labels[-1]), bar_chart([(label, 3) for label in labels], labels[0], "d")):
         _assert_inert(svg)  # parses as XML: every label was escaped
         text = " ".join(" ".join(e.itertext()) for e in _elements(svg) if e.tag.endswith(("title", "text")))
-        assert xml_text(labels[0])[:20] in text
+        assert xml_name(labels[0])[:20] in text

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest_security import invisible_controls, front_matter, live_markup, load_vectors, page_to_html, set_aside_by_markdown, visible_text
-from digest.site.escaping import editor_markdown, safe_url, shown_text
+from conftest_security import bidi_controls, front_matter, invisible_controls, live_markup, load_vectors, page_to_html, set_aside_by_markdown, visible_text
+from digest.site.escaping import editor_markdown, heading_text, safe_url, shown_text, xml_name, xml_text
 from digest.extract.normalize import normalize
 from digest.records import Capture, EnrichedArticle, Entity, EntityMention, LinkedDigest, Outlet, RelatedLink, Source, Story
 from digest.site.render import article_page, render_site
@@ -128,7 +128,8 @@ def test_editors_raw_html_and_comments_show_as_text():
 
 
 INVISIBLES = st.sampled_from(["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
-                              "\u200e", "\u200f", "\u061c", "\u200b", "\u2060", "\ufeff", "\u00ad", "\x1b", "\x00"])
+                              "\u200e", "\u200f", "\u061c", "\u200b", "\u2060", "\ufeff", "\u00ad", "\x1b", "\x00",
+                              "\u115f", "\u1160", "\u3164", "\uffa0", "\u034f", "\u180e", "\u2061", "\U000e0041"])
 
 
 @settings(max_examples=60, deadline=None)
@@ -140,6 +141,15 @@ def test_no_title_or_heading_holds_a_bidirectional_or_invisible_control(title):
         assert not invisible_controls(front_matter(page.markdown)["title"]), page.path
         for heading in lxml.html.fromstring(f"<div>{page_to_html(page.markdown)}</div>").iter("h1", "h2", "h3", "h4", "h5", "h6"):
             assert not invisible_controls(heading.text_content()), (page.path, heading.text_content())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.characters(), INVISIBLES), max_size=30).map("".join))
+def test_no_shown_value_keeps_a_bidi_control_and_no_name_an_invisible_character(value):
+    # Body text, citation tags and every other shown value lose the bidi controls (marks
+    # included); titles, names and headings lose everything invisible too.
+    assert not bidi_controls(shown_text(value)) and not bidi_controls(xml_text(value))
+    assert not invisible_controls(heading_text(value)) and not invisible_controls(xml_name(value))
 
 
 def test_bidirectional_overrides_are_removed_but_joiners_kept():

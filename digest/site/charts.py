@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from digest.site.escaping import xml_text
+from digest.site.escaping import xml_name
 
 SVG_NS = "http://www.w3.org/2000/svg"
 TOP_OUTLETS = 12
@@ -116,7 +116,7 @@ def coverage_grid(reports: Iterable[tuple[str, str | None, str]], choices: Seque
 
 
 def _label(text: str, limit: int = LABEL_CHARACTERS) -> str:
-    text = xml_text(text)
+    text = xml_name(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -125,8 +125,8 @@ def _document(width: int, height: int, title: str, desc: str) -> ET.Element:
         "width": str(width), "height": str(height), "viewBox": f"0 0 {width} {height}",
         "role": "img", "aria-labelledby": "chart-title chart-desc",
     })
-    ET.SubElement(svg, f"{{{SVG_NS}}}title", {"id": "chart-title"}).text = xml_text(title)
-    ET.SubElement(svg, f"{{{SVG_NS}}}desc", {"id": "chart-desc"}).text = xml_text(desc)
+    ET.SubElement(svg, f"{{{SVG_NS}}}title", {"id": "chart-title"}).text = xml_name(title)
+    ET.SubElement(svg, f"{{{SVG_NS}}}desc", {"id": "chart-desc"}).text = xml_name(desc)
     return svg
 
 
@@ -162,7 +162,7 @@ def grid_chart(grid: Grid, title: str, desc: str) -> bytes:
                 "fill": "#3f51b5", "fill-opacity": "0.75",
             })
             label = f"{row}, {column}: " + (f"“{_label(grid.titles[(row, column)], HEADLINE_CHARACTERS)}”" if count == 1 else f"{count} articles")
-            ET.SubElement(dot, f"{{{SVG_NS}}}title").text = xml_text(label)
+            ET.SubElement(dot, f"{{{SVG_NS}}}title").text = xml_name(label)
     axis_y = _TOP + len(grid.rows) * _ROW + 14
     step = max(1, len(grid.columns) // 8)
     for column_index, column in enumerate(grid.columns):

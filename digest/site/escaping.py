@@ -22,20 +22,24 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 _SAFE_SCHEMES = ("http", "https")
-# Bidirectional embeddings, overrides and isolates can make text read other than it is stored
-# (a link text that shows reversed). Joiners and other format characters stay: Persian, Indic
-# scripts and emoji need them.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
-# Titles and headings also lose every other invisible format character (marks, zero-width spaces,
-# invisible operators) but the joiners that Persian, Indic scripts and emoji need.
-_JOINERS = frozenset("\u200c\u200d")
+# Unicode's Bidi_Control characters: embeddings, overrides, isolates and the marks LRM, RLM and
+# ALM can make text read other than it is stored (a link text that shows reversed). They go
+# from every value shown.
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Not shown anywhere: C0 and C1 controls (the white space among them is folded to spaces
+# first), surrogates, the line and paragraph separators, and the bidi controls.
+_NOT_SHOWN = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029{_BIDI_CONTROLS}]")
+# Names and headings (titles, outlet and entity names, bylines, labels) also lose every
+# Default_Ignorable_Code_Point: zero-width spaces, soft hyphens, word joiners, invisible
+# operators, Hangul fillers, the combining grapheme joiner, tags. Two names that look the same
+# must be the same. Kept: ZWNJ and ZWJ (Persian, Indic scripts and emoji need them) and the
+# variation selectors (emoji and CJK presentation), which hide nothing on their own.
+_INVISIBLE_IN_NAMES = re.compile(
+    "[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufffb"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
 _BREAKS = str.maketrans("\t\n\r\v\f\x85\u2028\u2029", " " * 8)
 _NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]")
-
-
-def _shown(ch: str) -> bool:
-    return ch not in _BIDI_CONTROLS and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
 
 
 def shown_text(text: object) -> str:
@@ -43,13 +47,13 @@ def shown_text(text: object) -> str:
 
     HTML folds white space anyway; a line break kept in a value could end a raw HTML block.
     """
-    return "".join(filter(_shown, str(text).translate(_BREAKS)))
+    return _NOT_SHOWN.sub("", str(text).translate(_BREAKS))
 
 
 def heading_text(text: object) -> str:
-    """Text for a title or a heading: one line, nothing invisible that could reorder or hide it."""
-    shown = (ch for ch in shown_text(text) if ch in _JOINERS or unicodedata.category(ch) != "Cf")
-    return " ".join("".join(shown).split())
+    """Text for a title, a heading or a name: one line, nothing invisible that could reorder or hide it."""
+    shown = _INVISIBLE_IN_NAMES.sub("", shown_text(text))
+    return " ".join("".join(ch for ch in shown if ch in "\u200c\u200d" or unicodedata.category(ch) != "Cf").split())
 
 
 def text_node(text: object) -> Markup:
@@ -62,17 +66,20 @@ def attribute_value(value: str) -> Markup:
     return Markup(_NOT_ALPHANUMERIC.sub(lambda m: f"&#{ord(m.group())};", shown_text(value)))
 
 
-# What _shown() drops (categories Cc, Cs, Zl, Zp are exactly these ranges, bidi controls as
-# above), less the white space that folding turns into spaces, plus the two non-characters XML
-# 1.0 forbids: one regular expression, because feeds and pictures pass whole summaries through it.
-_HIDDEN = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+# What shown_text() drops, and the two non-characters XML 1.0 forbids; white space is folded.
+_NOT_IN_XML = re.compile(f"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff{_BIDI_CONTROLS}\ufffe\uffff]")
 
 
 def xml_text(text: object) -> str:
     """Text as a reader should see it, on one line, for places that escape it themselves (XML
     written by a library, attributes): bidi controls, control characters and the two
     non-characters XML 1.0 forbids are dropped."""
-    return " ".join(_HIDDEN.sub("", str(text)).split())
+    return " ".join(_NOT_IN_XML.sub("", str(text)).split())
+
+
+def xml_name(text: object) -> str:
+    """A title or a name for XML written by a library (feed titles, chart labels): as heading_text."""
+    return _NOT_IN_XML.sub("", heading_text(text))
 
 
 def safe_url(url: str | None) -> str | None:
@@ -92,7 +99,7 @@ def safe_url(url: str | None) -> str | None:
 
 
 def _render_text(self, tokens, idx, options, env):
-    return str(escape("".join(filter(_shown, tokens[idx].content))))
+    return str(escape(_NOT_SHOWN.sub("", tokens[idx].content)))
 
 
 def _render_link_open(self, tokens, idx, options, env):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from feedgen.feed import FeedGenerator
 
 from digest.records import EnrichedArticle
-from digest.site.escaping import xml_text
+from digest.site.escaping import xml_name, xml_text
 
 FEED_ENTRIES = 50
 SUMMARY_CHARACTERS = 400
@@ -73,9 +73,9 @@ def atom_feed(
     entries = latest(spec.articles)
     feed = FeedGenerator()
     feed.id(_urn("feed", digest_title, spec.path))
-    feed.title(xml_text(spec.title) or "Untitled")
+    feed.title(xml_name(spec.title) or "Untitled")
     feed.subtitle(xml_text(f"Latest articles in {digest_title}"))
-    feed.author({"name": xml_text(digest_title) or "Research digest"})
+    feed.author({"name": xml_name(digest_title) or "Research digest"})
     feed.link(href=posixpath.basename(spec.path), rel="self", type="application/atom+xml")
     feed.link(href=relative(spec.page_url), rel="alternate", type="text/html")
     feed.updated(entries[0][0] if entries else dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
@@ -83,15 +83,15 @@ def atom_feed(
     for moment, article in reversed(entries):  # feedgen lists the last added first
         entry = feed.add_entry()
         entry.id(_urn("article", digest_title, article.id))
-        entry.title(xml_text(article.title) or article.id)
+        entry.title(xml_name(article.title) or article.id)
         entry.link(href=relative(article_url(article)), rel="alternate", type="text/html")
         entry.updated(moment)
         if article.published:
             entry.published(_moment(article.published))
         publisher = publisher_of(article)
-        entry.author({"name": xml_text(article.byline or publisher or "Unattributed") or "Unattributed"})
+        entry.author({"name": xml_name(article.byline or publisher or "Unattributed") or "Unattributed"})
         if publisher:
-            entry.category(term=xml_text(publisher))
+            entry.category(term=xml_name(publisher))
         summary = xml_text((article.summary or article.subtitle or "")[: 2 * SUMMARY_CHARACTERS])
         if summary:
             cut = summary if len(summary) <= SUMMARY_CHARACTERS else summary[:SUMMARY_CHARACTERS].rsplit(" ", 1)[0] + "…"

@@ -170,11 +170,11 @@ def _front_matter(
     """
     meta: dict[str, object] = {"title": plain_title(title)}
     if citation:
-        meta["citation"] = [[name, shown_text(value)] for name, value in citation]
+        meta["citation"] = [[name, heading_text(value)] for name, value in citation]
     if feeds:
-        meta["feeds"] = [{"title": shown_text(feed_title), "href": path} for feed_title, path in feeds]
+        meta["feeds"] = [{"title": heading_text(feed_title), "href": path} for feed_title, path in feeds]
     if search_filters:
-        meta["search_filters"] = {name: shown_text(value) for name, value in search_filters.items()}
+        meta["search_filters"] = {name: heading_text(value) for name, value in search_filters.items()}
     # One line per value (no wrapping), so that no value can ever put a "---" line into the block.
     text = yaml.dump(meta, Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False, width=2**30)
     return "---\n" + text + "---\n\n"
@@ -229,14 +229,14 @@ class Renderer:
     def link(self, text: object, from_page: str, to_page: str) -> Markup:
         """A link between generated pages, at the URL the engine gives ``to_page``."""
         href = relative_url(self.page_url(from_page), self.page_url(to_page))
-        return Markup(f'<a href="{attribute_value(href)}">{text_node(text)}</a>')
+        return Markup(f'<a href="{attribute_value(href)}">{text_node(heading_text(text))}</a>')  # a title or a name
 
     @staticmethod
     def external_link(text: object, url: str | None) -> Markup:
         url = safe_url(url)
         if url is None:
             return Markup("")
-        return Markup(f'<a href="{attribute_value(url)}" rel="nofollow noopener noreferrer">{text_node(text)}</a>')
+        return Markup(f'<a href="{attribute_value(url)}" rel="nofollow noopener noreferrer">{text_node(heading_text(text))}</a>')
 
     def file_href(self, from_page: str, site_file: str) -> Markup:
         """The encoded link from a page to a file the build writes beside the pages (feeds, pictures)."""
