@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import re
 import socket
 import time
 import urllib.error
@@ -28,6 +29,7 @@ from digest.errors import InputError
 WEB_SCHEMES = ("http", "https")
 USER_AGENT = "digest-add/0.1 (research digest capture tool)"
 _CHUNK = 64 * 1024
+_SINGLE_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.?$")
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,8 @@ def canonical_address(url: str) -> str:
     try:
         ipaddress.ip_address(host)
         ascii_host = host if ":" not in host else f"[{host}]"
-    except ValueError:
-        ascii_host = normalise_host(host)
+    except ValueError:  # a name: an intranet's single label as it is, any other in attribution's form
+        ascii_host = host.rstrip(".") if _SINGLE_LABEL.match(host) else normalise_host(host)
     if not ascii_host:
         raise InputError(f"{url}: {host!r} is not a host name that can be fetched")
     netloc = ascii_host + (f":{port}" if port is not None else "")

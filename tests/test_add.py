@@ -176,6 +176,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path == "/slow":
             time.sleep(2)
             self._send(200, b"late", "text/plain")
+        elif self.path.startswith("/to-local/"):  # /to-local/HOST:PORT/PATH
+            self.send_response(302)
+            self.send_header("Location", "http://" + self.path.removeprefix("/to-local/"))
+            self.end_headers()
         elif self.path == "/to-file":
             self.send_response(302)
             self.send_header("Location", "ftp://127.0.0.1/article")
@@ -261,3 +265,46 @@ def test_cli_add_reports_each_outcome(content, saved, tmp_path):
     assert "already in the digest as 'troops-leave-the-base'" in near.stderr and "--allow-near-duplicate" in near.stderr
     missing = run(main, ["add", str(tmp_path / "nope.txt"), *options])
     assert missing.exit_code == 1 and "nope.txt: no such file" in missing.stderr
+
+
+@pytest.mark.parametrize("url", ["http://straße.de/a", "https://ＲＥＵＴＥＲＳ。com/a", "https://Reuters.COM./a", "http://ﬁnance.example/a",
+                                 "http://xn--strae-oqa.de/a", "https://news.σας.gr/a"])
+def test_the_host_fetched_is_the_host_attribution_reads(url):
+    # Python's resolver maps "straße.de" to strasse.de (IDNA 2003); attribution maps it to
+    # xn--strae-oqa.de (UTS #46). The fetch must look up exactly the host that is recorded.
+    from urllib.parse import urlsplit
+
+    from digest.attribution import web_host
+    from digest.fetch import canonical_address
+
+    assert urlsplit(canonical_address(url)).hostname == web_host(url)
+
+
+@pytest.mark.parametrize("url", ["http://reuters.com@evil.example/a", "http://exa mple.com/a", "http://a..b/a"])
+def test_addresses_that_name_no_single_host_are_not_fetched(url):
+    with pytest.raises(InputError, match=r"user information|not a host name"):
+        read_source(url, None)
+
+
+def test_a_public_page_cannot_redirect_into_the_editors_own_network(content, server, monkeypatch):
+    # The test server stands for a public outlet; its redirect points at this machine's loopback.
+    from digest import fetch as fetch_module
+
+    monkeypatch.setattr(fetch_module, "_is_public", lambda host: host == "127.0.0.1")
+    local = server.replace("127.0.0.1", "localhost").removeprefix("http://")
+    with pytest.raises(InputError, match="a loopback, private or link-local address"):
+        read_source(f"{server}/to-local/{local}/article", None)
+    assert list((content / "articles").iterdir()) == []
+
+
+def test_a_page_the_editor_fetches_from_their_own_network_may_redirect_within_it(server):
+    local = server.replace("127.0.0.1", "localhost").removeprefix("http://")
+    assert read_source(f"{server}/to-local/{local}/article", None).data == PAGE
+
+
+@pytest.mark.parametrize(("host", "public"), [("127.0.0.1", False), ("10.1.2.3", False), ("169.254.169.254", False),
+                                               ("192.168.0.1", False), ("::1", False), ("8.8.8.8", True)])
+def test_which_addresses_count_as_public(host, public):
+    from digest.fetch import _is_public
+
+    assert _is_public(host) is public
