@@ -118,3 +118,29 @@ def test_the_marked_body_bounds_the_text_unless_it_holds_too_little_of_it():
     assert article_paragraphs(text, structure, settings) == PARAGRAPHS
     partial = PageStructure(marked_body="the city council voted on tuesday")
     assert article_paragraphs(text, partial, settings) == [*PARAGRAPHS, "Sign up for our newsletter"]
+
+
+# -- the page's text exactly as written --------------------------------------------------------
+import html as html_module  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from digest.extract.normalize import normalize as normalize_capture  # noqa: E402
+from digest.records import Capture as CaptureRecord  # noqa: E402
+
+_ENTITY_LIKE = st.lists(st.sampled_from(["&", "#60;", "&#60;", "&amp;", "&lt;", "&para", "&copy;", "lt;", "script", "x", " ", "AT&T"]),
+                        min_size=1, max_size=12).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_ENTITY_LIKE)
+def test_what_a_page_shows_is_what_its_article_text_says(shown):
+    # A page that shows "&#60;script&#62;" (written &amp;#60;...) must not read "<script>": the
+    # text is decoded once, by the HTML parser, and never again.
+    sentence = "The ministry said the troops had left the area near the river crossing at dawn. "
+    page = (f"<html><head><title>Report</title></head><body><article><p>{sentence * 3}</p>"
+            f"<p>Officials quoted the sign that read {html_module.escape(shown)} in full, and the crowd outside the town hall repeated it.</p>"
+            f"<p>{sentence * 3}</p></article></body></html>")
+    article = normalize_capture(CaptureRecord("p", Path("p.html"), "html", page.encode()))
+    assert " ".join(f"that read {shown} in full".split()) in " ".join(article.text.split())

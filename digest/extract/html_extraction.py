@@ -84,6 +84,19 @@ def read_html_page(html: str, settings: ExtractionSettings = DEFAULT_SETTINGS) -
 
 
 def trafilatura_text(tree: lxml.html.HtmlElement, options: TrafilaturaOptions) -> str:
+    """trafilatura's text of the tree, exactly as the page wrote it.
+
+    trafilatura decodes character references in the text it returns (xml.xmltotxt), although
+    the parsed tree's text is decoded already: a page that shows "&#60;script&#62;" would read
+    "<script>", and "Smith&para" would read "Smith¶". Every "&" in the tree's text is written as
+    "&amp;" first, which that decoding turns back exactly. The tree is trafilatura's afterwards
+    (it prunes what it is given); the caller has read what it needs from it.
+    """
+    for element in tree.iter():
+        if element.text and "&" in element.text:
+            element.text = element.text.replace("&", "&amp;")
+        if element.tail and "&" in element.tail:
+            element.tail = element.tail.replace("&", "&amp;")
     return trafilatura.extract(tree, **options.as_arguments()) or ""
 
 
