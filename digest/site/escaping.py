@@ -38,12 +38,18 @@ def _shown(ch: str) -> bool:
     return ch not in _BIDI_CONTROLS and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
 
 
+# What _shown() drops, as one character class: categories Cc (C0 and C1 controls), Cs
+# (surrogates), Zl and Zp (U+2028, U+2029) are fixed sets, and the bidi controls as above. A
+# regular expression scans a page's text in C instead of calling _shown() on every character.
+_NOT_SHOWN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def shown_text(text: object) -> str:
     """The text a reader may see: line breaks become spaces; bidi and control characters go.
 
     HTML folds white space anyway; a line break kept in a value could end a raw HTML block.
     """
-    return "".join(filter(_shown, str(text).translate(_BREAKS)))
+    return _NOT_SHOWN.sub("", str(text).translate(_BREAKS))
 
 
 def heading_text(text: object) -> str:
@@ -57,9 +63,22 @@ def text_node(text: object) -> Markup:
     return escape(shown_text(text))
 
 
+class _CharacterReferences(dict):
+    """str.translate's table for attribute values, filled as characters are met: an ASCII letter
+    or digit stays, any other character becomes its numeric character reference."""
+
+    def __missing__(self, code: int) -> str:
+        value = chr(code) if _NOT_ALPHANUMERIC.fullmatch(chr(code)) is None else f"&#{code};"
+        self[code] = value
+        return value
+
+
+_ATTRIBUTE_TABLE = _CharacterReferences()
+
+
 def attribute_value(value: str) -> Markup:
     """A value for a double-quoted attribute: every character but letters and digits encoded."""
-    return Markup(_NOT_ALPHANUMERIC.sub(lambda m: f"&#{ord(m.group())};", shown_text(value)))
+    return Markup(shown_text(value).translate(_ATTRIBUTE_TABLE))
 
 
 # What _shown() drops (categories Cc, Cs, Zl, Zp are exactly these ranges, bidi controls as
@@ -92,7 +111,7 @@ def safe_url(url: str | None) -> str | None:
 
 
 def _render_text(self, tokens, idx, options, env):
-    return str(escape("".join(filter(_shown, tokens[idx].content))))
+    return str(escape(_NOT_SHOWN.sub("", tokens[idx].content)))
 
 
 def _render_link_open(self, tokens, idx, options, env):

@@ -10,6 +10,7 @@ engine parses. Links between pages are computed here, for the engine's URL style
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -139,6 +140,12 @@ def relative_url(from_url: str, to_url: str) -> str:
     return link + "/" if to_url.endswith("/") or not to_url else link
 
 
+@functools.lru_cache(maxsize=2**16)
+def _encoded_link(from_url: str, to_url: str) -> Markup:
+    """relative_url() encoded for an href; pages at one depth link to the same targets alike."""
+    return attribute_value(relative_url(from_url, to_url))
+
+
 def plain_title(title: str) -> str:
     """A title the theme may print raw into <title>, the header and attributes."""
     return heading_text(title).translate(_TITLE_LOOKALIKES)[:200]
@@ -235,8 +242,7 @@ class Renderer:
 
     def link(self, text: object, from_page: str, to_page: str) -> Markup:
         """A link between generated pages, at the URL the engine gives ``to_page``."""
-        href = relative_url(self.page_url(from_page), self.page_url(to_page))
-        return Markup(f'<a href="{attribute_value(href)}">{text_node(text)}</a>')
+        return Markup(f'<a href="{_encoded_link(self.page_url(from_page), self.page_url(to_page))}">{text_node(text)}</a>')
 
     @staticmethod
     def external_link(text: object, url: str | None) -> Markup:
@@ -247,7 +253,7 @@ class Renderer:
 
     def file_href(self, from_page: str, site_file: str) -> Markup:
         """The encoded link from a page to a file the build writes beside the pages (feeds, pictures)."""
-        return attribute_value(relative_url(self.page_url(from_page), site_file))
+        return _encoded_link(self.page_url(from_page), site_file)
 
     def image(self, alt: str, from_page: str, to_file: str) -> Markup:
         """A picture made at build time; its alternative text is ours, never content."""
