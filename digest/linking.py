@@ -25,7 +25,6 @@ from urllib.parse import urlparse
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from digest.records import EnrichedArticle, Links, RelatedLink, Story
 
@@ -53,6 +52,8 @@ def link(articles: Sequence[EnrichedArticle], settings: LinkSettings = DEFAULT_S
     """Ranked related coverage for every article and the stories they group into."""
     if not articles:
         return Links(related={}, stories={}, story_of={})
+    from sklearn.feature_extraction.text import TfidfVectorizer  # a second to import: only when links are computed
+
     vectorizer = TfidfVectorizer(
         sublinear_tf=True, stop_words="english", strip_accents="unicode", dtype=np.float32
     )
