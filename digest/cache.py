@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
-from digest.records import Capture, NormalizedArticle
+from digest.records import Capture, Links, NormalizedArticle, RelatedLink, Story
 
 T = TypeVar("T")
 
@@ -153,6 +153,40 @@ class JsonCache:
                 except OSError:
                     pass
         return removed
+
+
+@cache
+def linking_fingerprint() -> str:
+    return code_fingerprint([PACKAGE_DIR / "linking.py"], ("scikit-learn", "scipy", "numpy"))
+
+
+class LinksCache:
+    """The links of the last build, keyed by linking_inputs() (everything link() reads), the
+    linking code and its libraries' versions: a rebuild after an edited summary links nothing."""
+
+    def __init__(self, directory: Path):
+        self._entries = JsonCache(directory, "links", linking_fingerprint())
+
+    def get_or_compute(self, inputs: str, compute: Callable[[], Links]) -> Links:
+        links = self._entries.get_or_compute((inputs,), compute, _links_fields, _links)
+        self._entries.prune()  # only the links of the current articles are worth keeping
+        return links
+
+
+def _links_fields(links: Links) -> dict:
+    return {
+        "related": {key: [dataclasses.asdict(r) for r in value] for key, value in links.related.items()},
+        "stories": {key: dataclasses.asdict(story) for key, story in links.stories.items()},
+        "story_of": links.story_of,
+    }
+
+
+def _links(fields: dict) -> Links:
+    return Links(
+        related={key: tuple(RelatedLink(**r) for r in value) for key, value in fields["related"].items()},
+        stories={key: Story(s["id"], s["title"], tuple(s["article_ids"])) for key, s in fields["stories"].items()},
+        story_of=dict(fields["story_of"]),
+    )
 
 
 class NormalizationCache:

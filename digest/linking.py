@@ -25,7 +25,6 @@ from urllib.parse import urlparse
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from digest.records import EnrichedArticle, Links, RelatedLink, Story
 
@@ -53,6 +52,8 @@ def link(articles: Sequence[EnrichedArticle], settings: LinkSettings = DEFAULT_S
     """Ranked related coverage for every article and the stories they group into."""
     if not articles:
         return Links(related={}, stories={}, story_of={})
+    from sklearn.feature_extraction.text import TfidfVectorizer  # a second to import: only when links are computed
+
     vectorizer = TfidfVectorizer(
         sublinear_tf=True, stop_words="english", strip_accents="unicode", dtype=np.float32
     )
@@ -148,10 +149,13 @@ def _score_candidates(
 def _candidate_pairs(matrix: sparse.csr_matrix, settings: LinkSettings) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (i < j) sharing one of their heaviest terms, at most max_candidates per article."""
     heaviest = _top_per_row(matrix, settings.blocking_terms)
+    heaviest_t = heaviest.T.tocsr()
     rows, cols = [], []
-    chunk = 2048
+    # A slice of rows against every article can be nearly dense (the digest's topic words are
+    # everyone's heaviest terms): 256 rows keep it to a few tens of MB at 10,000 articles.
+    chunk = 256
     for start in range(0, matrix.shape[0], chunk):
-        shared = (heaviest[start : start + chunk] @ heaviest.T).tocsr()
+        shared = (heaviest[start : start + chunk] @ heaviest_t).tocsr()
         shared.setdiag(0, k=start)  # an article is not its own candidate
         shared.eliminate_zeros()
         best = _top_per_row(shared, settings.max_candidates).tocoo()
@@ -176,7 +180,7 @@ def _top_per_row(matrix: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
 def _row_dots(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Dot products of the given row pairs, a slice at a time to bound memory."""
     out = np.empty(len(rows), dtype=np.float32)
-    chunk = 20000
+    chunk = 2000  # each pair copies both rows' terms: 20,000 pairs took 100 MB
     for start in range(0, len(rows), chunk):
         left = matrix[rows[start : start + chunk]]
         right = matrix[cols[start : start + chunk]]

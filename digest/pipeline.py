@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.progress import Progress
 
 from digest.attribution import Attribution, attribute, web_host
-from digest.cache import NormalizationCache
+from digest.cache import LinksCache, NormalizationCache
 from digest.captures import discover_captures, editor_file
 from digest.editorial import enrich, load_editorial
 from digest.entities import GAZETTEER, EntityRecogniser, load_gazetteer
@@ -177,7 +177,7 @@ def assemble_digest(
         cache.prune()
         recognise_entities.prune()
 
-    links = _link_reusing_last(articles)
+    links = _link_reusing_last(articles, cache_dir)
     digest = LinkedDigest(
         articles=tuple(articles),
         outlets=editorial.outlets,
@@ -194,13 +194,14 @@ def assemble_digest(
 _last_links: dict[str, Links] = {}
 
 
-def _link_reusing_last(articles: list[EnrichedArticle]) -> Links:
-    """link(), or the links of the previous build in this process when their inputs are the same:
-    `mkdocs serve` rebuilds after an edited summary without linking ten thousand articles again."""
+def _link_reusing_last(articles: list[EnrichedArticle], cache_dir: Path | None = None) -> Links:
+    """link(), or the links of the previous build (in this process, else in the cache) when
+    their inputs are the same: a rebuild after an edited summary links nothing again."""
     key = linking_inputs(articles)
     if key not in _last_links:
         _last_links.clear()
-        _last_links[key] = link(articles)
+        compute = lambda: link(articles)  # noqa: E731
+        _last_links[key] = LinksCache(cache_dir).get_or_compute(key, compute) if cache_dir else compute()
     return _last_links[key]
 
 

@@ -228,11 +228,27 @@ class LinkedDigest:
 
 @dataclass(frozen=True)
 class Page:
-    """One generated page, as Markdown for the site engine, at a path relative to the site."""
+    """One generated page, as Markdown for the site engine, at a path relative to the site.
+
+    ``source`` is the Markdown the engine converts. Large stretches of ready HTML (an article's
+    text) are not in it: each is a ``fragments`` entry (placeholder, HTML), the placeholder a
+    block-level element on its own lines in ``source`` that the engine passes through as it is,
+    and the engine writes the HTML in its place after converting (``fill_fragments`` in
+    digest/site/render.py). ``markdown`` is the whole page as one Markdown text, for an engine
+    that takes no fragments: the same page, converted more slowly.
+    """
 
     path: str
-    markdown: str
+    source: str
     title: str
+    fragments: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def markdown(self) -> str:
+        text = self.source
+        for placeholder, html in self.fragments:
+            text = text.replace(placeholder, html, 1)
+        return text
 
 
 @dataclass(frozen=True)

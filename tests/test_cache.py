@@ -120,3 +120,26 @@ def test_a_corrupt_entry_is_recomputed(tmp_path, normalized_slugs):
     JsonCache._remembered.clear()  # a later process
     again, _ = _run(tmp_path, [_capture("a")])
     assert again == first and normalized_slugs == ["a", "a"]
+
+
+def test_links_are_reused_from_the_cache_by_a_new_process_and_equal_those_computed(tmp_path, monkeypatch):
+    from digest.records import EnrichedArticle
+
+    articles = [
+        EnrichedArticle(id=f"a{n}", title=f"Patrols near Manbij {n % 2}", published=f"2020-01-0{1 + n}",
+                        paragraphs=(f"Russian military police began patrols near Manbij, report {n}.", "Residents said so."))
+        for n in range(4)
+    ]
+    computed = pipeline.link(articles)
+    calls = []
+    monkeypatch.setattr(pipeline, "link", lambda given: calls.append(1) or computed)
+    for _ in range(2):
+        monkeypatch.setattr(pipeline, "_last_links", {})
+        monkeypatch.setattr(JsonCache, "_remembered", {})
+        assert pipeline._link_reusing_last(articles, tmp_path) == computed
+    assert calls == [1]
+    edited = [articles[0].__class__(**{**articles[0].__dict__, "title": "Another event"}), *articles[1:]]
+    monkeypatch.setattr(pipeline, "_last_links", {})
+    pipeline._link_reusing_last(edited, tmp_path)
+    assert calls == [1, 1]
+    assert len(list((tmp_path / "links").glob("*/*.json"))) == 1  # the old links are pruned

@@ -53,13 +53,16 @@ class Bucketing:
             return f"{day.year} Q{(day.month - 1) // 3 + 1}"
         return str(day.year)
 
-    def span(self, first: dt.date, last: dt.date) -> list[str]:
-        """Every column label from ``first`` to ``last``, in order, gaps included."""
+    def span(self, first: dt.date, last: dt.date, limit: int | None = None) -> list[str]:
+        """Every column label from ``first`` to ``last``, in order, gaps included (only the first
+        ``limit`` + 1 if there are more than ``limit``)."""
         keys, day = [], first
         while day <= last:
             key = self.key(day)
             if not keys or keys[-1] != key:
                 keys.append(key)
+                if limit is not None and len(keys) > limit:
+                    return keys
             day += dt.timedelta(days=1 if self.name in ("day", "week") else 28)
         if keys[-1] != self.key(last):
             keys.append(self.key(last))
@@ -70,7 +73,7 @@ def choose_bucketing(first: dt.date, last: dt.date, choices: Sequence[str]) -> B
     """The finest grouping that fits the span in MAX_COLUMNS columns."""
     for name in choices:
         bucketing = Bucketing(name)
-        if len(bucketing.span(first, last)) <= MAX_COLUMNS:
+        if len(bucketing.span(first, last, limit=MAX_COLUMNS)) <= MAX_COLUMNS:
             return bucketing
     return Bucketing("year")
 

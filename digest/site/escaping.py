@@ -61,9 +61,22 @@ def text_node(text: object) -> Markup:
     return escape(shown_text(text))
 
 
+class _CharacterReferences(dict):
+    """str.translate's table for attribute values, filled as characters are met: an ASCII letter
+    or digit stays, any other character becomes its numeric character reference."""
+
+    def __missing__(self, code: int) -> str:
+        value = chr(code) if _NOT_ALPHANUMERIC.fullmatch(chr(code)) is None else f"&#{code};"
+        self[code] = value
+        return value
+
+
+_ATTRIBUTE_TABLE = _CharacterReferences()
+
+
 def attribute_value(value: str) -> Markup:
     """A value for a double-quoted attribute: every character but letters and digits encoded."""
-    return Markup(_NOT_ALPHANUMERIC.sub(lambda m: f"&#{ord(m.group())};", shown_text(value)))
+    return Markup(shown_text(value).translate(_ATTRIBUTE_TABLE))
 
 
 # What shown_text() drops, and the two non-characters XML 1.0 forbids; white space is folded.

@@ -8,6 +8,17 @@ another engine that reads Markdown means replacing only this file.
 `digest build` drives MkDocs the way the `mkdocs build` command does: the configuration is
 loaded with its overrides before validation, and the plugin events from startup to shutdown
 fire in order.
+
+What the core hands over (RenderedSite) is engine-agnostic: each page is Markdown
+(``Page.source``) plus ready HTML fragments to write in place of placeholders after the
+Markdown is converted (``Page.fragments``). An article's text is such a fragment: escaped by the
+core's one escaping path (digest/site/escaping.py), it never passes through Python-Markdown,
+which would only scan it for its closing tag at great cost. Each placeholder is a block-level
+``<div data-digest-fragment="TOKEN-N"></div>`` with a per-build random token; content cannot
+write one, since every value from content reaches a page escaped. This adapter hands MkDocs
+``source`` and fills the fragments in ``on_page_content`` (after Markdown, before the theme)
+with ``fill_fragments``, which replaces each of the page's placeholders once, in one pass. An
+engine that takes no fragments can convert ``Page.markdown``, the whole page as Markdown.
 """
 
 from __future__ import annotations
@@ -23,7 +34,7 @@ from mkdocs.structure.files import File, Files
 from digest.errors import InputError
 from digest.pipeline import build_pages
 from digest.records import RenderedSite
-from digest.site.render import TEMPLATES_DIR, directory_url, file_url
+from digest.site.render import TEMPLATES_DIR, directory_url, file_url, fill_fragments
 from digest.site.search import index_site
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -87,8 +98,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
+        self.fragments = {}
         for page in self.site.pages:
-            files.append(File.generated(config, page.path, content=page.markdown))
+            files.append(File.generated(config, page.path, content=page.source))
+            if page.fragments:
+                self.fragments[page.path] = page.fragments
         for path, data in self.site.data_files.items():
             files.append(File.generated(config, path, content=data))
         for asset in sorted(p for p in ASSETS_DIR.rglob("*") if p.is_file()):
@@ -96,6 +110,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             if files.get_file_from_path(uri) is None:  # a digest's docs/ may replace an asset
                 files.append(File.generated(config, uri, abs_src_path=str(asset)))
         return files
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        return fill_fragments(html, self.fragments.get(page.file.src_uri, ()))
 
     def on_shutdown(self) -> None:
         self.prebuilt = None  # handed-over pages belong to one build only

@@ -10,9 +10,11 @@ engine parses. Links between pages are computed here, for the engine's URL style
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -138,6 +140,12 @@ def relative_url(from_url: str, to_url: str) -> str:
     return link + "/" if to_url.endswith("/") or not to_url else link
 
 
+@functools.lru_cache(maxsize=2**16)
+def _encoded_link(from_url: str, to_url: str) -> Markup:
+    """relative_url() encoded for an href; pages at one depth link to the same targets alike."""
+    return attribute_value(relative_url(from_url, to_url))
+
+
 def plain_title(title: str) -> str:
     """A title the theme may print raw into <title>, the header and attributes."""
     return heading_text(title).translate(_TITLE_LOOKALIKES)[:200]
@@ -155,6 +163,10 @@ def _finalize(value: object) -> object:
         return ""
     return value if isinstance(value, Markup) else shown_text(value)
 
+
+_HEADING_LINE = re.compile(r"^#{1,6} [^\n]*$", re.MULTILINE)
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+_BLOCK_HTML = re.compile(r"<(?:address|article|aside|blockquote|details|div|dl|figure|footer|h[1-6]|header|hr|nav|ol|p|pre|section|table|ul)[\s>/]")
 
 _YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when installed: pages are many
 
@@ -189,6 +201,8 @@ class Renderer:
         self.page_url = page_url
         self.by_id = {a.id: a for a in digest.articles}
         self.unprofiled_names = {a.outlet_id: a.outlet_name for a in digest.articles if a.outlet_id}
+        self._token = secrets.token_hex(16)
+        self._fragments = 0
         self.env = jinja2.Environment(
             # A digest's own templates/ folder comes first, so a template there replaces the
             # packaged one of the same name and everything else keeps working.
@@ -228,8 +242,8 @@ class Renderer:
 
     def link(self, text: object, from_page: str, to_page: str) -> Markup:
         """A link between generated pages, at the URL the engine gives ``to_page``."""
-        href = relative_url(self.page_url(from_page), self.page_url(to_page))
-        return Markup(f'<a href="{attribute_value(href)}">{text_node(heading_text(text))}</a>')  # a title or a name
+        href = _encoded_link(self.page_url(from_page), self.page_url(to_page))
+        return Markup(f'<a href="{href}">{text_node(heading_text(text))}</a>')  # a title or a name
 
     @staticmethod
     def external_link(text: object, url: str | None) -> Markup:
@@ -240,7 +254,7 @@ class Renderer:
 
     def file_href(self, from_page: str, site_file: str) -> Markup:
         """The encoded link from a page to a file the build writes beside the pages (feeds, pictures)."""
-        return attribute_value(relative_url(self.page_url(from_page), site_file))
+        return _encoded_link(self.page_url(from_page), site_file)
 
     def image(self, alt: str, from_page: str, to_file: str) -> Markup:
         """A picture made at build time; its alternative text is ours, never content."""
@@ -269,7 +283,40 @@ class Renderer:
     ) -> Page:
         feeds = [(feed_title(self.digest, "all articles"), DIGEST_FEED), *feeds]
         body = self.env.get_template(template).render(page_path=path, digest=self.digest, feeds=feeds, **context)
-        return Page(path=path, markdown=_front_matter(title, citation, feeds, search_filters) + body, title=title)
+        source, fragments = self.set_aside(body)
+        return Page(path=path, source=_front_matter(title, citation, feeds, search_filters) + source, title=title,
+                    fragments=fragments)
+
+    def set_aside(self, body: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """The page's Markdown with each stretch of HTML between its headings replaced by a
+        placeholder, and the (placeholder, HTML) pairs: the engine converts only the headings.
+
+        A stretch is set aside only if each of its blocks opens with a block-level tag, as every
+        block of the packaged templates does; Markdown written in a digest's own template stays
+        Markdown. The HTML is what the engine would have made of the stretch (its raw blocks, a
+        blank line apart), so the built page is the same.
+        """
+        pieces: list[str] = []
+        fragments: list[tuple[str, str]] = []
+        cursor = 0
+        for heading in (*_HEADING_LINE.finditer(body), None):
+            stretch = body[cursor : heading.start() if heading else len(body)]
+            blocks = [block.strip("\n") for block in _BLANK_LINES.split(stretch) if block.strip()]
+            if blocks and all(_BLOCK_HTML.match(block) for block in blocks):
+                placeholder = self.placeholder()
+                fragments.append((placeholder, "\n\n".join(blocks)))
+                pieces.append(("\n" if pieces else "") + placeholder + "\n\n")
+            else:
+                pieces.append(stretch)
+            if heading:
+                pieces.append(heading.group())
+                cursor = heading.end()
+        return "".join(pieces), tuple(fragments)
+
+    def placeholder(self) -> str:
+        """A block-level element no content can write: content is escaped, and the token is this build's secret."""
+        self._fragments += 1
+        return f'<div data-digest-fragment="{self._token}-{self._fragments}"></div>'
 
     def search_filters(self, article: EnrichedArticle, story: Story | None) -> dict[str, str]:
         """What a reader can narrow a search by; the theme writes them as Pagefind filters."""
@@ -328,6 +375,34 @@ class Renderer:
             pieces.append(text_node(paragraph[cursor:]))
             rendered.append(Markup("").join(pieces))
         return rendered
+
+
+_PLACEHOLDER = re.compile(r'<div data-digest-fragment="([0-9a-f]{32}-[0-9]+)"></div>')
+
+
+def fill_fragments(html: str, fragments: tuple[tuple[str, str], ...]) -> str:
+    """The engine's HTML of a page with each placeholder replaced by its fragment, in one pass.
+
+    Only the page's own placeholders are replaced, each once (its fragment's HTML is never
+    scanned again); a placeholder the engine did not pass through intact is an error, since the
+    page would lose its text.
+    """
+    if not fragments:
+        return html
+    by_token = {_PLACEHOLDER.fullmatch(placeholder).group(1): fragment for placeholder, fragment in fragments}
+    used: set[str] = set()
+
+    def fill(match: re.Match) -> str:
+        token = match.group(1)
+        if token not in by_token or token in used:
+            return ""
+        used.add(token)
+        return by_token[token]
+
+    filled = _PLACEHOLDER.sub(fill, html)
+    if len(used) != len(by_token):
+        raise ValueError("the site engine did not keep a fragment's placeholder in place")
+    return filled
 
 
 def rating_badge(rating: str | None) -> Markup:
