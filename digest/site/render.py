@@ -166,7 +166,7 @@ def _finalize(value: object) -> object:
 
 _HEADING_LINE = re.compile(r"^#{1,6} [^\n]*$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
-_BLOCK_HTML = re.compile(r"<(?:address|article|aside|blockquote|details|div|dl|figure|footer|h[1-6]|header|hr|nav|ol|p|pre|section|table|ul)[\s>/]")
+_BLOCK_HTML = re.compile(r"<(?:/div>|(?:address|article|aside|blockquote|details|div|dl|figure|footer|h[1-6]|header|hr|nav|ol|p|pre|section|table|ul)[\s>/])")  # a closing </div>: a wrapper spanning blank lines
 
 _YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when installed: pages are many
 
