@@ -139,6 +139,7 @@ _PLACES = {
 }
 
 
+@pytest.mark.slow  # a whole digest built and checked many times over: CI runs it, the fast subset skips it
 @FUZZ
 @given(
     place=st.sampled_from(sorted(_PLACES)),

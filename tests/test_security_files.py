@@ -179,6 +179,7 @@ def bad_content(make_content):
     return content
 
 
+@pytest.mark.slow  # a whole digest built and checked many times over: CI runs it, the fast subset skips it
 def test_each_bad_file_is_named_and_the_rest_still_builds(make_content, tmp_path):
     import subprocess
     import sys

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import yaml
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -127,6 +128,7 @@ def digests(draw) -> LinkedDigest:
                         title=text(), description=text())
 
 
+@pytest.mark.slow  # a whole digest built and checked many times over: CI runs it, the fast subset skips it
 @FUZZ
 @given(digests())
 def test_rendering_any_digest_gives_inert_pages(digest):
