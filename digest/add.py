@@ -58,7 +58,7 @@ class Source:
     kind: CaptureKind
     provenance: str  # the URL fetched, or the file's name
     url: str | None  # the article's address, when known
-    fetched_from: str | None  # where the bytes came from: the URL after redirects, or the editor's --url
+    fetched_from: str | None  # the URL the bytes were fetched from, after redirects; None for a file
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def read_source(source: str, url: str | None, timeout: float = FETCH_TIMEOUT_SEC
     if len(data) > MAX_CAPTURE_BYTES:
         raise InputError(f"{source}: over the size limit of {MAX_CAPTURE_BYTES:,} bytes")
     kind = CAPTURE_KINDS.get(path.suffix.lower()) or _sniff(data)
-    return Source(data, kind, path.name, url, url)  # type: ignore[arg-type]
+    return Source(data, kind, path.name, url, None)  # type: ignore[arg-type]  # nothing was fetched
 
 
 def _sniff(data: bytes) -> CaptureKind:
@@ -157,7 +157,7 @@ def sidecar_stub(
     evidence, and the address the capture came from (kept in the provenance) attributes it to a
     profile with that domain without anyone writing it down.
     """
-    url = source.url or article.url
+    url = source.url  # the editor's --url or the address fetched; never the page's own claim
     fields: dict[str, object] = {}
     if article.title:
         fields["title"] = article.title[:TITLE_LIMIT]

@@ -121,12 +121,22 @@ def profile_serving(host: str, outlets: Mapping[str, Outlet]) -> Outlet | None:
 def profile_domain(domain: str) -> str | None:
     """A profile's domain in normalised form, or None if it cannot name one outlet's sites.
 
-    A public suffix (``com``, ``co.uk``, ``github.io``, ``blogspot.com``: the Public Suffix List,
-    as bundled by the tld package) is shared by sites of many owners, so it would hand one
-    outlet's rating to all of them.
+    A public suffix (``com``, ``co.uk``, ``github.io``, ``blogspot.com``, ``公司.cn``: the Public
+    Suffix List, as bundled by the tld package, in either spelling of an international name) is
+    shared by sites of many owners, so it would hand one outlet's rating to all of them.
     """
     host = normalise_host(domain)
-    return host if host and "." in host and not is_tld(host) else None
+    if not host or "." not in host:
+        return None
+    return None if is_tld(host) or is_tld(_unicode_form(host)) else host
+
+
+def _unicode_form(host: str) -> str:
+    """The host with its punycode labels decoded: the Public Suffix List writes 公司.cn so."""
+    try:
+        return ".".join(idna.decode(label) if label.startswith("xn--") else label for label in host.split("."))
+    except (idna.IDNAError, UnicodeError):
+        return host
 
 
 def domains_of(outlets: Mapping[str, Outlet]) -> dict[str, str]:

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
 from digest.extract.hints import HintError, compile_hint
+from digest.site.escaping import has_visible_text
 
 RATING_SCALE: dict[str, str] = {
     "high": "Consistently accurate; clear sourcing; corrects its errors.",
@@ -27,9 +28,17 @@ HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", ma
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=100)
 ]
-# Text an editor writes on one line; an empty or blank value would silently blank what it replaces
-# (a title, an outlet), so it is refused.
-ShortText = Annotated[str, StringConstraints(max_length=500, pattern=r"\S")]
+
+
+def _visible(value: str) -> str:
+    if not has_visible_text(value):
+        raise ValueError("shows nothing (empty, blank or invisible characters only); write a value or leave the key out")
+    return value
+
+
+# Text an editor writes on one line. An empty, blank or invisible value (a Hangul filler, a
+# zero-width space) would silently blank what it replaces (a title, an outlet): it is refused.
+ShortText = Annotated[str, StringConstraints(max_length=500, pattern=r"\S"), AfterValidator(_visible)]
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
 
 

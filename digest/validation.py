@@ -51,6 +51,8 @@ def _message(error: dict[str, Any], schema: Any) -> str:
         return f"{name}: must be an http:// or https:// URL"
     if error["type"] == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == r"\S":
         return f"{name}: empty; write a value or leave the key out"
+    if error["type"] == "value_error":
+        return f"{name}: {error['msg'].removeprefix('Value error, ')}"
     if error["type"].startswith("date_"):
         return f"{name}: not a valid date ({error['input']!r}); write dates as YYYY-MM-DD"
     if error["type"].startswith("datetime_"):

@@ -76,15 +76,14 @@ def test_add_file_stores_the_bytes_and_a_draft_stub(content, saved):
         "published": dt.date(2018, 3, 12),
         "summary": "",
         "summary_status": "draft",
-        "provenance": {
+        "provenance": {  # no url: nothing was fetched, so the editor's --url attributes nothing
             "source": "troops.txt",
-            "url": "https://wire.example/2018/troops",
             "retrieved": "2026-11-21T12:30:00Z",
             "sha256": hashlib.sha256(saved.read_bytes()).hexdigest(),
         },
     }
     assert sorted(p.name for p in articles.iterdir()) == ["troops-leave-the-base.txt", "troops-leave-the-base.yml"]
-    assert [(p.severity, p.message.split(":")[0]) for p in check_content(content)] == [("warning", "no summary yet")]
+    assert [(p.severity, p.message.split(":")[0]) for p in check_content(content)] == [("warning", "no outlet"), ("warning", "no summary yet")]
 
 
 def test_schema_line_points_at_the_repository_schemas(tmp_path, saved):

@@ -87,6 +87,13 @@ def test_an_empty_title_or_outlet_is_an_error_not_a_blank(content, value):
     assert _at(_only(check_content(root), "base.yml")) == ("error", "title: empty; write a value or leave the key out", 4, 8)
 
 
+@pytest.mark.parametrize("value", ['"\\uffa0"', '"\\u2064\\u200b"', '"\\u17b4\\u17b5"', '"\\U000e0020"', '"\\u2800"', '"\\u0301\\u0302"', '"\\ufffc"'])
+def test_a_title_of_invisible_characters_is_an_error_not_a_blank(content, value):
+    root = content({"articles/base.yml": SIDECAR + f"title: {value}\n"})
+    problem = _only(check_content(root), "base.yml")
+    assert problem.severity == "error" and problem.message.startswith("title: shows nothing"), problem
+
+
 def test_unknown_key_gets_a_did_you_mean(content):
     root = content({"articles/base.yml": "outlet: wire\nsumary: The last troops left.\n"})
     problems = [p for p in check_content(root) if p.severity == "error"]

@@ -56,6 +56,17 @@ def heading_text(text: object) -> str:
     return " ".join("".join(ch for ch in shown if ch in "\u200c\u200d" or unicodedata.category(ch) != "Cf").split())
 
 
+# Characters that draw a blank though their category says symbol: the Braille blank and the
+# object replacement character.
+_BLANK_SYMBOLS = frozenset("\u2800\ufffc")
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether a name or title shows anything once heading_text has taken out what is invisible:
+    a letter, a digit, a punctuation mark or a symbol that draws (marks alone do not)."""
+    return any(unicodedata.category(ch)[0] in "LNPS" and ch not in _BLANK_SYMBOLS for ch in heading_text(text))
+
+
 def text_node(text: object) -> Markup:
     """A value as an HTML text node: shown as written, never read as markup."""
     return escape(shown_text(text))
