@@ -8,7 +8,10 @@ the site safely is publish.py's.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.progress import Progress
@@ -33,6 +36,7 @@ from digest.workers import WorkerCrash, Workers, run_all
 from digest.yaml_loading import LoadedYaml
 
 PROGRESS_THRESHOLD = 200
+NORMALIZE_SECONDS = 120  # per capture: a 5 MiB capture of ordinary shape takes well under this
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,11 +120,44 @@ def read_articles(
     return inputs
 
 
+class _OverTimeBudget(Exception):
+    pass
+
+
+@contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Raise _OverTimeBudget in this thread after ``seconds``, where a timer signal can reach it.
+
+    Extraction libraries have inputs that cost them quadratic time (digest/extract works around
+    those it knows), so no single capture may hold up the build: it is given up and named. The
+    timer needs the main thread of its process, which local workers and inline runs are; a Dask
+    worker's threads run without it.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _OverTimeBudget
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def normalize_or_report(job: NormalizationJob) -> NormalizedArticle | Problem:
     """Normalize one capture, or say why it cannot be used: a pure function of the job, so it
     runs in any worker process or on a cluster."""
     try:
-        return normalize(job.capture, job.hints, job.recurring)
+        with _time_budget(NORMALIZE_SECONDS):
+            return normalize(job.capture, job.hints, job.recurring)
+    except _OverTimeBudget:
+        return Problem(str(job.capture.path), f"not normalized within {NORMALIZE_SECONDS:g} seconds; left out "
+                       "(a page shaped to cost the extractor quadratic time?)")
     except InputError as err:
         return Problem(str(job.capture.path), err.message, "error", err.line, err.column)
     except Exception as err:  # a bug or a pathological page must not stop the build

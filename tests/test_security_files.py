@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,44 @@ def test_each_bad_file_is_named_and_the_rest_still_builds(make_content, tmp_path
     strict = subprocess.run([*digest, "--site-dir", str(tmp_path / "site"), "--strict"], capture_output=True, text=True, cwd=tmp_path)
     assert strict.returncode != 0 and "strict" in strict.stderr
     assert before == {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+
+
+# -- no capture holds up the build -----------------------------------------------------------------
+def test_a_capture_that_outlasts_its_time_budget_is_named_and_left_out(monkeypatch):
+    from digest import pipeline
+    from digest.records import Capture
+
+    def endless(*args):
+        while True:  # stands for an extractor gone quadratic on a page shaped for it
+            pass
+
+    monkeypatch.setattr(pipeline, "NORMALIZE_SECONDS", 0.2)
+    monkeypatch.setattr(pipeline, "normalize", endless)
+    capture = Capture("slow", Path("articles/slow.html"), "html", b"<p>x</p>")
+    problem = pipeline.normalize_or_report(pipeline.NormalizationJob(capture))
+    assert problem.path == "articles/slow.html" and "not normalized within 0.2 seconds" in problem.message
+
+
+def test_the_time_budget_ends_with_the_capture(monkeypatch):
+    from digest import pipeline
+    from digest.records import Capture
+
+    monkeypatch.setattr(pipeline, "NORMALIZE_SECONDS", 0.2)
+    page = b"Headline\n\n" + b"The ministry said the troops had left the area near the river. " * 5
+    article = pipeline.normalize_or_report(pipeline.NormalizationJob(Capture("ok", Path("ok.txt"), "txt", page)))
+    assert "troops had left" in article.text
+    time.sleep(0.4)  # a timer left running would interrupt whatever runs next
+
+
+@pytest.mark.parametrize("shape", ["<p>{}</p>", "<table><tr>{}</tr></table>"])
+def test_a_paragraph_or_row_of_thousands_of_elements_keeps_its_text(shape):
+    # trafilatura's time grows with the square of the elements in one paragraph or row; such a
+    # paragraph is read as its text.
+    from digest.extract.normalize import normalize
+    from digest.records import Capture
+
+    cell = "<td>w{}</td>" if "tr" in shape else "<b>w{}</b> "
+    body = shape.format("".join(cell.format(n) for n in range(3000)))
+    article = normalize(Capture("dense", Path("dense.html"), "html", f"<html><body>{body}</body></html>".encode()))
+    words = article.text.split()
+    assert "w0" in words[0] and "w2999" in article.text and len(article.text.split("w")) > 2500
