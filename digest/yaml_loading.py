@@ -106,13 +106,29 @@ class LoadedYaml:
 
 def _child(node: Node | None, key: Any):
     if isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == str(key):
-                return value_node, key_node.start_mark
+        return _keys_of(node).get(str(key))
     if isinstance(node, SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
         item = node.value[key]
         return item, item.start_mark
     return None
+
+
+def _keys_of(node: MappingNode) -> dict[str, tuple[Node, Any]]:
+    """A mapping node's keys, indexed once: a file of 60,000 unknown keys is 60,000 problems,
+    each pointed at its line, and a scan of the keys for each took quadratic time."""
+    index = _KEY_INDEX.get(id(node))
+    if index is None or index[0] is not node:
+        keys: dict[str, tuple[Node, Any]] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode):
+                keys.setdefault(key_node.value, (value_node, key_node.start_mark))
+        index = _KEY_INDEX[id(node)] = (node, keys)
+        if len(_KEY_INDEX) > 4096:
+            _KEY_INDEX.pop(next(iter(_KEY_INDEX)))
+    return index[1]
+
+
+_KEY_INDEX: dict[int, tuple[MappingNode, dict[str, tuple[Node, Any]]]] = {}
 
 
 def load_yaml_text(text: str) -> LoadedYaml:
