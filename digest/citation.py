@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 
 from digest.records import EnrichedArticle
-from digest.site.escaping import xml_text
+from digest.site.escaping import xml_name
 
 # Roles a byline may name before "by"; only writers are authors, translators are credited apart.
 _WRITER_ROLES = {"", "by", "written by", "reporting by", "reported by", "words by", "story by"}
@@ -130,7 +130,7 @@ def csl_item(article: EnrichedArticle, publisher: str | None, page_url: str | No
 
 def bibtex_escape(text: str) -> str:
     """Text as a BibTeX value prints it: LaTeX specials escaped, braces always balanced."""
-    return xml_text(text).translate(_BIBTEX_TABLE)
+    return xml_name(text).translate(_BIBTEX_TABLE)
 
 
 def bibtex_entry(article: EnrichedArticle, publisher: str | None) -> str:
@@ -171,15 +171,18 @@ def digest_csl_json(items: Iterable[dict]) -> bytes:
 
 
 def _spreadsheet_safe(value: object) -> str:
-    text = "" if value is None else str(value)
+    """A cell as the pages show its value (one line, no bidi or invisible characters, which
+    could reorder a name or hide a formula behind a zero-width space), never a formula."""
+    text = "" if value is None else xml_name(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def digest_csv(rows: Iterable[dict[str, object]]) -> bytes:
     """The digest as CSV for spreadsheets, one article a line, the columns of CSV_COLUMNS.
 
-    A value that a spreadsheet would run as a formula is prefixed with an apostrophe, which
-    spreadsheets show as text; articles.json and the CSL-JSON keep every value as written.
+    Values are shown as on the pages' titles and names, and one that a spreadsheet would run as
+    a formula is prefixed with an apostrophe, which spreadsheets show as text; articles.json and
+    the CSL-JSON keep every value as written.
     """
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
