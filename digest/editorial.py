@@ -7,6 +7,7 @@ reported and left out; the article itself still builds from its capture.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from digest.records import (
     Source,
 )
 from digest.schemas import DigestModel, OutletModel, SidecarModel
+from digest.site.escaping import heading_text
 from digest.validation import load_and_validate, validate_loaded
 from digest.yaml_loading import load_yaml_file
 
@@ -77,7 +79,22 @@ def load_outlets(path: Path | None) -> tuple[dict[str, Outlet], list[Problem]]:
         if model is not None:
             outlets[outlet_id] = _outlet_record(outlet_id, model)
     problems.extend(_domain_problems(outlets, loaded, path))
+    problems.extend(_name_problems(outlets, loaded, path))
     return outlets, problems
+
+
+def _name_problems(outlets: dict[str, Outlet], loaded, path: Path) -> list[Problem]:
+    """Two profiles whose names read the same ("Good News" and "Good\u00a0News\u200b") would
+    share a search filter, a chart row and a reader's trust: each name must read as its own."""
+    problems, readers_see = [], {}
+    for outlet in outlets.values():
+        seen = " ".join(unicodedata.normalize("NFKC", heading_text(outlet.name)).casefold().split())
+        first = readers_see.setdefault(seen, outlet.id)
+        if first != outlet.id:
+            line, column = loaded.position((outlet.id, "name"), of_value=True)
+            problems.append(Problem(str(path), f"name: '{outlet.name}' reads the same as the name of '{first}'; "
+                                    "give each outlet a name of its own", "error", line, column))
+    return problems
 
 
 def _domain_problems(outlets: dict[str, Outlet], loaded, path: Path) -> list[Problem]:

@@ -6,6 +6,8 @@ Each problem is reported by name (and line, for YAML) by `digest check` and by t
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 import pytest
@@ -194,3 +196,11 @@ def test_outlet_domains_must_be_host_names_owned_by_one_outlet(make_content, dom
     content = make_content({"outlets.yml": f"other:\n  name: Other\n  domains: [other.example]\nwire:\n  name: The Wire\n  domains: {domains}\n"})
     problems = [p for p in load_editorial(content).problems if message in p.message]
     assert problems and problems[0].line == 6 and problems[0].severity == "error"
+
+
+@pytest.mark.parametrize("twin", ["Good News", "good news", "Good\u00a0News\u200b", "Ｇｏｏｄ News", " Good  News "])
+def test_two_outlets_whose_names_read_the_same_are_an_error(make_content, twin):
+    # They would share a search filter and a chart row, and a reader would take one for the other.
+    content = make_content({"outlets.yml": f"good:\n  name: Good News\n  rating: high\nbad:\n  name: {json.dumps(twin)}\n  rating: very-low\n"})
+    problems = [p for p in load_editorial(content).problems if "reads the same as the name of 'good'" in p.message]
+    assert problems and problems[0].line == 5 and problems[0].severity == "error"
