@@ -33,8 +33,10 @@ def check_content(content_dir: Path, cache_dir: Path | None = None, workers: Wor
     problems.extend(editorial.problems)
     problems.extend(load_gazetteer(editor_file(content_dir, GAZETTEER))[1])
     cache = NormalizationCache(cache_dir) if cache_dir else None
+    slugs = {capture.slug for capture in captures}
     for capture, inputs in zip(captures, read_articles(captures, editorial.outlets, cache, workers)):
         problems.extend(_check_article(capture, inputs, editorial.outlets))
+        problems.extend(_link_override_problems(capture, inputs, slugs))
     return sorted((_with_position(p) for p in problems), key=lambda p: (p.path, p.line or 0, p.column or 0))
 
 
@@ -82,6 +84,22 @@ def _check_article(
             "provenance", "the capture's SHA-256 is not the one `digest add` recorded: it was changed after it was added, "
             "so its provenance (and the address it was fetched from) no longer applies; restore it or add it again", "error"))
     return [*problems, *_unfinished(article, reading.attribution, outlets, where)]
+
+
+def _link_override_problems(capture: Capture, inputs: ArticleInputs, slugs: set[str]) -> list[Problem]:
+    """A pinned or dropped article that does not exist: a mistyped id would silently do nothing."""
+    reading = inputs.reading
+    if reading.sidecar is None or reading.loaded is None:
+        return []
+    problems = []
+    for kind in ("pin", "drop"):
+        for index, article_id in enumerate(getattr(reading.sidecar.related, kind)):
+            if article_id == capture.slug or article_id not in slugs:
+                line, column = reading.loaded.position(("related", kind, index), of_value=True)
+                why = "is this article itself" if article_id == capture.slug else "names no article in the digest"
+                problems.append(Problem(str(reading.path), f"related.{kind}.{index}: '{article_id}' {why}; "
+                                        "it changes nothing until it names another article's id", "warning", line, column))
+    return problems
 
 
 @dataclasses.dataclass(frozen=True)

@@ -223,3 +223,12 @@ def test_thousands_of_unknown_keys_are_each_reported_at_their_own_line(content):
     problems = [p for p in check_content(root) if p.path.endswith("base.yml")]
     assert len(problems) == 20_000
     assert [p.line for p in problems[:3]] == [4, 5, 6] and problems[-1].line == 20_003
+
+
+def test_a_pin_or_drop_that_names_no_other_article_is_pointed_out(content):
+    # A mistyped id in `related:` would silently do nothing.
+    root = content({"articles/other.txt": CAPTURE.replace("convoy", "column"), "articles/other.yml": SIDECAR,
+                    "articles/base.yml": SIDECAR + "related:\n  pin: [other, base-typo, base]\n  drop: [ghost]\n"})
+    found = sorted((p.line, p.message.split(":")[0], p.message.split("'")[1]) for p in check_content(root)
+                   if p.path.endswith("base.yml") and "related." in p.message)
+    assert found == [(5, "related.pin.1", "base-typo"), (5, "related.pin.2", "base"), (6, "related.drop.0", "ghost")]
