@@ -10,7 +10,7 @@ outlet from very-low to high unseen, so the validator refuses the mapping that h
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,9 @@ class LoadedYaml:
     data: Any
     root: Node | None
     duplicates: tuple[DuplicateKey, ...] = ()
+    # Each mapping's keys, indexed the first time a position inside it is asked for: a file of
+    # 60,000 unknown keys is 60,000 problems, and a scan of the keys for each took quadratic time.
+    _key_index: dict[int, dict[str, tuple[Node, Any]]] = field(default_factory=dict, compare=False, repr=False)
 
     def duplicates_under(self, keys: tuple[Any, ...]) -> list[DuplicateKey]:
         """Duplicate keys inside the value at ``keys``, the key at ``keys`` itself included."""
@@ -94,7 +97,7 @@ class LoadedYaml:
         node = self.root
         best = (1, 1) if node is None else (node.start_mark.line + 1, node.start_mark.column + 1)
         for key in keys:
-            child = _child(node, key)
+            child = self._child(node, key)
             if child is None:
                 return best
             node, mark = child
@@ -103,32 +106,19 @@ class LoadedYaml:
             return node.start_mark.line + 1, node.start_mark.column + 1
         return best
 
-
-def _child(node: Node | None, key: Any):
-    if isinstance(node, MappingNode):
-        return _keys_of(node).get(str(key))
-    if isinstance(node, SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
-        item = node.value[key]
-        return item, item.start_mark
-    return None
-
-
-def _keys_of(node: MappingNode) -> dict[str, tuple[Node, Any]]:
-    """A mapping node's keys, indexed once: a file of 60,000 unknown keys is 60,000 problems,
-    each pointed at its line, and a scan of the keys for each took quadratic time."""
-    index = _KEY_INDEX.get(id(node))
-    if index is None or index[0] is not node:
-        keys: dict[str, tuple[Node, Any]] = {}
-        for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode):
-                keys.setdefault(key_node.value, (value_node, key_node.start_mark))
-        index = _KEY_INDEX[id(node)] = (node, keys)
-        if len(_KEY_INDEX) > 4096:
-            _KEY_INDEX.pop(next(iter(_KEY_INDEX)))
-    return index[1]
-
-
-_KEY_INDEX: dict[int, tuple[MappingNode, dict[str, tuple[Node, Any]]]] = {}
+    def _child(self, node: Node | None, key: Any):
+        if isinstance(node, MappingNode):
+            keys = self._key_index.get(id(node))  # the nodes live as long as self.root holds them
+            if keys is None:
+                keys = self._key_index[id(node)] = {}
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, ScalarNode):
+                        keys.setdefault(key_node.value, (value_node, key_node.start_mark))
+            return keys.get(str(key))
+        if isinstance(node, SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+            item = node.value[key]
+            return item, item.start_mark
+        return None
 
 
 def load_yaml_text(text: str) -> LoadedYaml:
