@@ -1,6 +1,9 @@
 """Figures with what they count, on made-up reports of one event."""
 
-from digest.figures import counted_thing, extract_figures
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest.figures import AFTER_CHARACTERS, CONTEXT_CHARACTERS, counted_thing, extract_figures, sentence_around
 from digest.records import Figure
 
 
@@ -49,10 +52,6 @@ def test_counted_things_line_up_across_wordings():
 
 
 # -- cost: every look around a number reads a bounded window --------------------------------------
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from digest.figures import AFTER_CHARACTERS, CONTEXT_CHARACTERS, sentence_around  # noqa: E402
 
 REACH = max(2 * CONTEXT_CHARACTERS, AFTER_CHARACTERS)
 PIECES = st.sampled_from(["12 soldiers", "3,000 tanks", "more than 40 sorties", ". ", "? ", "! ", "and", "of", "word", "x" * 60, " "])

@@ -1,12 +1,15 @@
 """The HTML reader checks trafilatura's text against the page's own structure: its headline, the
 element it marks as the article body and its JSON-LD articleBody. All of it is hostile input."""
 
+import html as html_module
 import json
 import re
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.extract.html_extraction import PageStructure, article_paragraphs, page_structure, parse_html
 from digest.extract.normalize import normalize
@@ -120,15 +123,7 @@ def test_the_marked_body_bounds_the_text_unless_it_holds_too_little_of_it():
     assert article_paragraphs(text, partial, settings) == [*PARAGRAPHS, "Sign up for our newsletter"]
 
 
-# -- the page's text exactly as written --------------------------------------------------------
-import html as html_module  # noqa: E402
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from digest.extract.normalize import normalize as normalize_capture  # noqa: E402
-from digest.records import Capture as CaptureRecord  # noqa: E402
-
+# -- the page's text exactly as written ----------------------------------------------------------
 _ENTITY_LIKE = st.lists(st.sampled_from(["&", "#60;", "&#60;", "&amp;", "&lt;", "&para", "&copy;", "lt;", "script", "x", " ", "AT&T"]),
                         min_size=1, max_size=12).map("".join)
 
@@ -142,5 +137,5 @@ def test_what_a_page_shows_is_what_its_article_text_says(shown):
     page = (f"<html><head><title>Report</title></head><body><article><p>{sentence * 3}</p>"
             f"<p>Officials quoted the sign that read {html_module.escape(shown)} in full, and the crowd outside the town hall repeated it.</p>"
             f"<p>{sentence * 3}</p></article></body></html>")
-    article = normalize_capture(CaptureRecord("p", Path("p.html"), "html", page.encode()))
+    article = normalize(Capture("p", Path("p.html"), "html", page.encode()))
     assert " ".join(f"that read {shown} in full".split()) in " ".join(article.text.split())
