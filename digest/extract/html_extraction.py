@@ -36,9 +36,9 @@ _MARKUP = re.compile(r"</?[A-Za-z][^>]*>")
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "body")
 _LEADING_LINES = 3  # headline, dek and a repeated headline at most
 _JSON_DEPTH = 4  # how deep an articleBody may sit in a JSON-LD block (@graph, mainEntity, a list)
+MAX_ELEMENTS_IN_PARAGRAPH = 500  # more than any article's paragraph or table row holds (see trafilatura_text)
 # Comments and processing instructions are not text; left in the tree, a comment inside a
 # paragraph makes trafilatura lose the rest of it (one development page lost half its article).
-MAX_ELEMENTS_IN_PARAGRAPH = 500
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 
 
