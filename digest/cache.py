@@ -3,7 +3,8 @@
 Normalization's key: the capture's bytes, kind and slug, the hints of the outlet it is
 attributed to (known from its sidecar before normalizing), the lines of it that its outlet
 prints on other captures (extract/recurring.py), the source of the extraction code
-(digest/extract/ and the digest modules it imports) and the versions of the libraries it calls.
+(digest/extract/, figures.py, which reads the normalized text in the same job, and the digest
+modules they import) and the versions of the libraries they call.
 Entity recognition's key: the article's text, the gazetteer's fingerprint and the recognition
 code. Editing an outlet's note, a template or render.py therefore redoes neither; renaming
 x.txt to x.md, or a new trafilatura, re-normalizes what it affects. Entries no build asked for
@@ -24,7 +25,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
-from digest.records import Capture, Links, NormalizedArticle, RelatedLink, Story
+from digest.records import Capture, Figure, Links, NormalizedArticle, RelatedLink, Story
 
 T = TypeVar("T")
 
@@ -76,7 +77,7 @@ def code_fingerprint(roots: Iterable[Path], libraries: Iterable[str]) -> str:
 
 @cache
 def extraction_fingerprint() -> str:
-    return code_fingerprint(EXTRACTION_DIR.glob("*.py"), EXTRACTION_LIBRARIES)
+    return code_fingerprint([*EXTRACTION_DIR.glob("*.py"), PACKAGE_DIR / "figures.py"], EXTRACTION_LIBRARIES)
 
 
 @cache
@@ -214,4 +215,5 @@ class NormalizationCache:
 def _normalized_article(fields: dict) -> NormalizedArticle:
     fields = dict(fields)
     fields["paragraphs"] = tuple(fields["paragraphs"])
+    fields["figures"] = tuple(Figure(**figure) for figure in fields["figures"])
     return NormalizedArticle(**fields)

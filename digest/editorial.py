@@ -138,7 +138,6 @@ def enrich(
     sidecar: SidecarModel | None,
     attribution: Attribution,
     recognise_entities=None,
-    extract_figures=None,
     capture_sha256: str | None = None,
 ) -> EnrichedArticle:
     """Combine a normalized article with its sidecar (whose values win) and its outlet's attribution.
@@ -168,7 +167,7 @@ def enrich(
         tags=tuple(side.tags),
         language=article.language,
         entities=recognise_entities(paragraphs) if recognise_entities else (),
-        figures=extract_figures(paragraphs) if extract_figures else (),
+        figures=article.figures,
         overrides=EditorialOverrides(
             pin_related=tuple(side.related.pin),
             drop_related=tuple(side.related.drop),

@@ -150,11 +150,12 @@ def _time_budget(seconds: float) -> Iterator[None]:
 
 
 def normalize_or_report(job: NormalizationJob) -> NormalizedArticle | Problem:
-    """Normalize one capture, or say why it cannot be used: a pure function of the job, so it
-    runs in any worker process or on a cluster."""
+    """Normalize one capture and read its figures, or say why it cannot be used: a pure function
+    of the job, so it runs in any worker process or on a cluster."""
     try:
         with _time_budget(NORMALIZE_SECONDS):
-            return normalize(job.capture, job.hints, job.recurring)
+            article = normalize(job.capture, job.hints, job.recurring)
+            return dataclasses.replace(article, figures=extract_figures(article.paragraphs))
     except _OverTimeBudget:
         return Problem(str(job.capture.path), f"not normalized within {NORMALIZE_SECONDS:g} seconds; left out "
                        "(a page shaped to cost the extractor quadratic time?)")
@@ -209,7 +210,7 @@ def assemble_digest(
         problems.extend(inputs.problems)
         if inputs.normalized is not None:
             articles.append(enrich(inputs.normalized, inputs.reading.sidecar, inputs.reading.attribution,
-                                   recognise_entities, extract_figures, capture.sha256))
+                                   recognise_entities, capture.sha256))
     if cache:
         cache.prune()
         recognise_entities.prune()

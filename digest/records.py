@@ -70,6 +70,9 @@ class NormalizedArticle:
     outlet_claimed: str | None = None  # the outlet the page names itself (a claim, never an attribution)
     language: str | None = None
     url: str | None = None
+    # Read from the paragraphs in the same per-article job (digest/figures.py), so a rebuild
+    # reads them from the cache and a cold build extracts them on every core.
+    figures: tuple[Figure, ...] = ()
 
     @property
     def text(self) -> str:
