@@ -143,3 +143,16 @@ def test_links_are_reused_from_the_cache_by_a_new_process_and_equal_those_comput
     pipeline._link_reusing_last(edited, tmp_path)
     assert calls == [1, 1]
     assert len(list((tmp_path / "links").glob("*/*.json"))) == 1  # the old links are pruned
+
+
+def test_figures_are_read_with_the_article_and_come_back_from_the_cache(tmp_path, monkeypatch):
+    calls = []
+    real = pipeline.extract_figures
+    monkeypatch.setattr(pipeline, "extract_figures", lambda paragraphs: calls.append(1) or real(paragraphs))
+    text = TEXT + b"\nAbout 300 soldiers took part in the patrols.\n"
+    first, _ = _run(tmp_path, [_capture("a", text)])
+    JsonCache._remembered.clear()
+    again, _ = _run(tmp_path, [_capture("a", text)])
+    assert [f.value for f in again[0].figures] == ["About 300"]
+    assert again[0].figures == first[0].figures
+    assert len(calls) == 1

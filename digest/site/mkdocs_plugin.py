@@ -23,6 +23,7 @@ engine that takes no fragments can convert ``Page.markdown``, the whole page as 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from mkdocs.structure.files import File, Files
 from digest.errors import InputError
 from digest.pipeline import build_pages
 from digest.records import RenderedSite
+from digest.site.page_cache import CACHED_PAGE_TEMPLATE, PageCache, nav_paths, page_key, site_fingerprint
 from digest.site.render import TEMPLATES_DIR, directory_url, file_url, fill_fragments
 from digest.site.search import index_site
 
@@ -97,9 +99,36 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 config.watch.append(str(folder))
         return config
 
+    def _page_cache(self, config, files: Files) -> PageCache | None:
+        by_path = {page.path: page for page in self.site.pages}
+        nav_keys = []
+        for path in (path for path, titled in nav_paths(config.nav) if not titled):
+            file = files.get_file_from_path(path)
+            if path in by_path:
+                nav_keys.append(page_key(by_path[path]))
+            elif file is not None:
+                nav_keys.append(hashlib.sha256(file.content_bytes).hexdigest())
+            else:
+                nav_keys.append(path)
+        fingerprint = site_fingerprint(config, nav_keys)
+        return PageCache(self._config_relative(config, self.config.cache_dir), fingerprint) if fingerprint else None
+
     def on_files(self, files: Files, config) -> Files:
+        """Hand over the pages; one whose finished HTML is cached goes in empty, to be replaced whole."""
         self.fragments = {}
+        self.cached_html: dict[str, Path] = {}
+        self.keys_to_store: dict[str, str] = {}
+        in_nav = {path for path, _ in nav_paths(config.nav)}
+        self.page_cache = self._page_cache(config, files) if self.site.pages else None
         for page in self.site.pages:
+            key = page_key(page) if self.page_cache and page.path not in in_nav else None
+            stored = self.page_cache.lookup(key) if key else None
+            if stored:
+                self.cached_html[page.path] = stored
+                files.append(File.generated(config, page.path, content=""))
+                continue
+            if key:
+                self.keys_to_store[page.path] = key
             files.append(File.generated(config, page.path, content=page.source))
             if page.fragments:
                 self.fragments[page.path] = page.fragments
@@ -111,13 +140,31 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 files.append(File.generated(config, uri, abs_src_path=str(asset)))
         return files
 
+    def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        if page.file.src_uri in self.cached_html:
+            page.meta["template"] = CACHED_PAGE_TEMPLATE
+        return markdown
+
     def on_page_content(self, html: str, page, config, files) -> str:
         return fill_fragments(html, self.fragments.get(page.file.src_uri, ()))
+
+    def on_post_page(self, output: str, page, config) -> str:
+        path = page.file.src_uri
+        if path in self.cached_html:
+            try:
+                return PageCache.read(self.cached_html[path])
+            except (OSError, UnicodeDecodeError) as err:
+                raise InputError(f"{self.cached_html[path]}: a cached page could not be read ({err}); build again") from None
+        if path in self.keys_to_store:
+            self.page_cache.store(self.keys_to_store[path], output)
+        return output
 
     def on_shutdown(self) -> None:
         self.prebuilt = None  # handed-over pages belong to one build only
 
     def on_post_build(self, config) -> None:
+        if self.page_cache:
+            self.page_cache.prune()
         index_site(Path(config.site_dir))
 
 

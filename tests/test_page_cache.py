@@ -1,0 +1,165 @@
+"""The cache of finished pages: a rebuild is the site a cold build makes, and a page is served
+from the cache only when nothing its HTML depends on changed."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO
+from digest.cache import JsonCache
+from digest.cli import main
+from digest.site.page_cache import NAMESPACE
+
+ARTICLE = """\
+Russian police patrol Manbij
+
+Russian military police began patrols near Manbij on Tuesday, residents said.
+
+The patrols follow an agreement reached in Sochi; about 300 soldiers took part.
+"""
+
+
+@pytest.fixture(autouse=True)
+def fresh_process(monkeypatch):
+    monkeypatch.setattr(JsonCache, "_remembered", {})
+
+
+@pytest.fixture
+def project(tmp_path, make_content):
+    make_content({
+        "articles/patrols.txt": ARTICLE,
+        "articles/patrols.yml": "summary: Police patrols began near Manbij.\npublished: 2019-10-23\n",
+        "articles/talks.txt": ARTICLE.replace("Manbij", "Kobani").replace("patrol", "talk"),
+        "articles/talks.yml": "summary: Talks about Kobani.\npublished: 2019-10-24\n",
+    })
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\n", encoding="utf-8")
+    return tmp_path
+
+
+def _build(project: Path, site: str, cache: str = "cache") -> Path:
+    result = CliRunner().invoke(main, [
+        "build", "--content", str(project / "content"), "--site-dir", str(project / site),
+        "--cache-dir", str(project / cache), "--config-file", str(project / "mkdocs.yml"),
+    ])
+    assert result.exit_code == 0, result.output
+    return project / site
+
+
+def _pages(site: Path) -> dict[str, str]:
+    """Every file of the site but Pagefind's bundle (its file names differ from run to run)."""
+    return {
+        str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*")) if p.is_file() and "pagefind" not in p.relative_to(site).parts
+    }
+
+
+def _entries(project: Path, cache: str = "cache") -> list[Path]:
+    return sorted((project / cache / NAMESPACE).glob("*/*/*.html"))
+
+
+def test_a_rebuild_after_an_edit_is_byte_for_byte_the_cold_build(project):
+    _build(project, "site")
+    assert _entries(project), "the first build fills the page cache"
+    sidecar = project / "content" / "articles" / "patrols.yml"
+    sidecar.write_text(sidecar.read_text().replace("Police patrols began", "Joint patrols started"), encoding="utf-8")
+    warm = _build(project, "site")
+    cold = _build(project, "cold", cache="empty-cache")
+    assert _pages(warm) == _pages(cold)
+    assert "Joint patrols started" in (warm / "articles" / "patrols" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_unchanged_page_comes_from_the_cache_and_a_changed_one_is_rendered(project):
+    _build(project, "site")
+    entries = _entries(project)
+    for entry in entries:  # mark every cached page, to see which ones a rebuild takes from the cache
+        entry.write_text(entry.read_text(encoding="utf-8").replace("</body>", "<!-- from the cache --></body>"), encoding="utf-8")
+    sidecar = project / "content" / "articles" / "patrols.yml"
+    sidecar.write_text(sidecar.read_text().replace("Police patrols began", "Joint patrols started"), encoding="utf-8")
+    site = _build(project, "site")
+    talks = (site / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
+    patrols = (site / "articles" / "patrols" / "index.html").read_text(encoding="utf-8")
+    assert "<!-- from the cache -->" in talks
+    assert "<!-- from the cache -->" not in patrols and "Joint patrols started" in patrols
+
+
+def test_pages_in_the_nav_are_never_cached(project):
+    site = _build(project, "site")
+    cached = {entry.read_text(encoding="utf-8") for entry in _entries(project)}
+    assert (site / "index.html").read_text(encoding="utf-8") not in cached
+    assert (site / "articles" / "talks" / "index.html").read_text(encoding="utf-8") in cached
+
+
+def test_a_changed_theme_template_renders_every_page_again(project):
+    overrides = project / "overrides"
+    overrides.mkdir()
+    main_html = overrides / "main.html"
+    main_html.write_text('{% extends "base.html" %}{% block footer %}<p>Footer one</p>{% endblock %}', encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\ntheme:\n  name: material\n  custom_dir: overrides\n", encoding="utf-8")
+    _build(project, "site")
+    main_html.write_text('{% extends "base.html" %}{% block footer %}<p>Footer two</p>{% endblock %}', encoding="utf-8")
+    site = _build(project, "site")
+    assert "Footer two" in (site / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_changed_setting_renders_every_page_again(project):
+    _build(project, "site")
+    (project / "mkdocs.yml").write_text(
+        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\ncopyright: Desk of 2026\n", encoding="utf-8")
+    site = _build(project, "site")
+    assert "Desk of 2026" in (site / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
+
+
+def test_another_plugin_turns_the_cache_off(project):
+    (project / "mkdocs.yml").write_text(
+        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\nplugins:\n  - digest\n  - tags\n", encoding="utf-8")
+    _build(project, "site")
+    assert _entries(project) == []
+
+
+def test_entries_of_pages_that_are_gone_are_pruned(project):
+    _build(project, "site")
+    before = len(_entries(project))
+    (project / "content" / "articles" / "talks.txt").unlink()
+    (project / "content" / "articles" / "talks.yml").unlink()
+    _build(project, "site")
+    after = _entries(project)
+    assert 0 < len(after) < before
+    assert all("Kobani" not in entry.read_text(encoding="utf-8") for entry in after)
+
+
+def test_a_cache_entry_removed_during_a_build_is_a_clear_error_and_the_site_stays(project, monkeypatch):
+    site = _build(project, "site")
+    before = _pages(site)
+    import digest.site.page_cache as page_cache
+
+    def vanished(path: Path) -> str:
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+
+    monkeypatch.setattr(page_cache.PageCache, "read", staticmethod(vanished))
+    result = CliRunner().invoke(main, [
+        "build", "--content", str(project / "content"), "--site-dir", str(site),
+        "--cache-dir", str(project / "cache"), "--config-file", str(project / "mkdocs.yml"),
+    ])
+    assert result.exit_code != 0
+    assert "a cached page could not be read" in result.output and "Traceback" not in result.output
+    assert _pages(site) == before
+    shutil.rmtree(project / "cache")
+    assert _pages(_build(project, "site")) == before
+
+
+def test_a_page_named_in_the_nav_without_a_title_keys_every_page(project):
+    """MkDocs reads such a page's title from the page, and every page's header shows it."""
+    (project / "docs" / "about.md").write_text("# About us\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\nnav:\n  - Home: index.md\n  - about.md\n", encoding="utf-8")
+    _build(project, "site")
+    (project / "docs" / "about.md").write_text("# Who we are\n", encoding="utf-8")
+    site = _build(project, "site")
+    assert "Who we are" in (site / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
