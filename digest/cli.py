@@ -61,7 +61,7 @@ def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir
     from digest.errors import InputError
     from digest.site.mkdocs_plugin import build_with_mkdocs, load_mkdocs_config, page_url_style
     from digest.pipeline import build_pages
-    from digest.site.publish import publish
+    from digest.site.publish import publish, remove_in_background
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     if config_file is None and Path("mkdocs.yml").is_file():
@@ -81,7 +81,7 @@ def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir
         click.echo(f"Built {len(site.pages)} pages from {content_dir} ({len(site.problems)} problem(s) reported).", err=True)
 
     try:
-        publish(site_dir, build_into)
+        publish(site_dir, build_into, discard=remove_in_background)
     except MkDocsException as err:
         raise click.ClickException(f"MkDocs: {err}") from None
     except InputError as err:

@@ -20,7 +20,7 @@ import pytest
 
 from conftest_security import PROSE
 from digest.errors import InputError
-from digest.site.publish import PAUSE_AT_ENV, SITE_MARKER, STAGES, publish
+from digest.site.publish import PAUSE_AT_ENV, SITE_MARKER, STAGES, publish, remove_in_background
 
 REPO = Path(__file__).resolve().parent.parent
 DIGEST = Path(sys.executable).with_name("digest")
@@ -225,3 +225,15 @@ def test_two_builds_started_at_once_both_succeed_and_leave_a_whole_site(big_cont
     assert "index.html" in files and SITE_MARKER in files
     pages = [name for name in files if name.startswith("articles/report-") and name.endswith("/index.html")]
     assert len(pages) == CAPTURES_FOR_CONCURRENCY_TEST
+
+
+def test_the_swapped_out_site_is_removed_in_the_background(tmp_path):
+    site = tmp_path / "site"
+    publish(site, lambda folder: write_site(folder, "first"), discard=remove_in_background)
+    publish(site, lambda folder: write_site(folder, "second"), discard=remove_in_background)
+    assert (site / "index.html").read_text() == "second"
+    for _ in range(200):  # the detached process deletes it shortly; wait at most 20 s
+        if not [p for p in tmp_path.iterdir() if p.name.startswith(".site.") and p.is_dir()]:
+            break
+        time.sleep(0.1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]

@@ -17,6 +17,8 @@ import ctypes.util
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -73,11 +75,29 @@ def _check_replaceable(site_dir: Path) -> None:
         )
 
 
-def publish(site_dir: Path, build_into: Callable[[Path], None]) -> None:
+def remove_in_background(folder: Path) -> None:
+    """Delete ``folder`` in a detached process, so the command returns once the new site is in
+    place (deleting ten thousand pages takes seconds); a deletion cut short is a leftover the
+    next build removes."""
+    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    try:
+        subprocess.Popen([sys.executable, "-c", code, str(folder)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_now(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def publish(site_dir: Path, build_into: Callable[[Path], None], discard: Callable[[Path], None] = _remove_now) -> None:
     """Run ``build_into(folder)`` on a new folder, then make that folder the site.
 
     If ``build_into`` raises, the site is left exactly as it was. Raises InputError, before
-    building, if ``site_dir`` holds something other than an earlier site.
+    building, if ``site_dir`` holds something other than an earlier site. The folder swapped
+    out (or the failed build's) is removed by ``discard``, which is given it under its hidden
+    leftover name.
     """
     site_dir = site_dir.resolve()
     _check_replaceable(site_dir)
@@ -105,4 +125,4 @@ def publish(site_dir: Path, build_into: Callable[[Path], None]) -> None:
                 new = old
             _stage("swapped")
         finally:
-            shutil.rmtree(new, ignore_errors=True)
+            discard(new)
