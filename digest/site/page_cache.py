@@ -26,7 +26,6 @@ import sysconfig
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from mkdocs.theme import Theme
@@ -65,9 +64,14 @@ def _installed_library_dirs() -> tuple[Path, ...]:
 @cache
 def _environment_fingerprint() -> str:
     """The digest's code and every installed distribution's version: what a page's HTML comes from
-    besides its own inputs and the site's configuration."""
-    versions = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions())
-    return code_fingerprint([PACKAGE_DIR / "site" / "mkdocs_plugin.py"], ()) + "\0" + "\0".join(versions)
+    besides its own inputs and the site's configuration. Versions are read from the names of the
+    installed metadata folders (``name-version.dist-info``), a hundred times faster than
+    importlib.metadata reading every METADATA file."""
+    installed = sorted(
+        entry for folder in _installed_library_dirs() if folder.is_dir()
+        for entry in os.listdir(folder) if entry.endswith((".dist-info", ".egg-info"))
+    )
+    return code_fingerprint([PACKAGE_DIR / "site" / "mkdocs_plugin.py"], ()) + "\0" + "\0".join(installed)
 
 
 def _theme_files_fingerprint(dirs: Iterable[str]) -> str:
