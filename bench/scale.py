@@ -9,7 +9,12 @@ For each size, in one run (so that a busy machine slows both sides alike):
   synthetic corpus when the shared folder is missing;
 - the floor: ``mkdocs build`` of the same N bodies as ready Markdown, with Material and its
   search plugin, articles off the nav;
-- ``digest build`` cold (empty cache), then warm after one edited sidecar.
+- ``digest build`` cold (empty cache), then warm after one edited sidecar;
+- with --serve, ``mkdocs serve`` on the same digest: seconds until its first page answers, then
+  until a second edited sidecar shows on its article page (the rebuild a previewing editor waits
+  for). Serve starts after the two builds, with their caches; its pages differ from the built
+  site's (MkDocs gives them the server's address as site URL), so its first build renders every
+  page through the theme and keeps them in its own page cache for the rebuilds.
 Peak memory is the largest resident set of a child process (resource.getrusage). Search bytes
 are measured in headless Chromium: the transfer sizes of every resource a first query fetches.
 30,000 articles take long on a 2-core machine: pass it explicitly with --articles 30000.
@@ -97,7 +102,48 @@ def search_bytes(site: Path, query: str) -> int:
         server.shutdown()
 
 
-def measure(count: int, texts: list[str], browser: bool) -> dict[str, float]:
+def _page_text(url: str) -> str:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def serve_seconds(root: Path, sidecar: Path, article_url: str) -> tuple[float, float]:
+    """Seconds until `mkdocs serve` answers its first page, then until an edited sidecar shows."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    (root / "mkdocs.yml").write_text(
+        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\ndocs_dir: docs\n"
+        "plugins:\n  - digest:\n      content: content\n      cache_dir: cache\n", encoding="utf-8")
+    (root / "docs").mkdir(exist_ok=True)
+    base = f"http://127.0.0.1:{port}/"
+    start = time.perf_counter()
+    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}", "-f", str(root / "mkdocs.yml")],
+                              cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while "</html>" not in _page_text(base):
+            if server.poll() is not None:
+                raise SystemExit("mkdocs serve stopped before it served a page")
+            time.sleep(0.2)
+        first = time.perf_counter() - start
+        sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("Edited summary.", "Edited while served."), encoding="utf-8")
+        start = time.perf_counter()
+        while "Edited while served." not in _page_text(base + article_url):
+            time.sleep(0.2)
+        return first, time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def measure(count: int, texts: list[str], browser: bool, serve: bool = False) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix=f"scale-{count}-") as tmp:
         root = Path(tmp)
         write_corpus(texts, count, root / "content", root / "floor" / "docs")
@@ -114,6 +160,8 @@ def measure(count: int, texts: list[str], browser: bool) -> dict[str, float]:
                    "peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
         if browser:
             figures["search_kb"] = search_bytes(root / "site", "government") / 1024
+        if serve:
+            figures["serve_first"], figures["serve_edit"] = serve_seconds(root, sidecar, "articles/a00000/")
         shutil.rmtree(root / "site", ignore_errors=True)
         return figures
 
@@ -123,13 +171,17 @@ def main() -> None:
     parser.add_argument("--articles", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "bench")
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--serve", action="store_true", help="also time `mkdocs serve`: its first page, then an edit")
     args = parser.parse_args()
     texts = corpus_texts(args.shared)
     print(f"{'articles':>8} {'floor s':>8} {'cold s':>8} {'cold/floor':>10} {'warm s':>8} {'warm/floor':>10} {'peak MiB':>9} {'search KB':>9}")
     for count in args.articles:
-        f = measure(count, texts, not args.skip_browser)
+        f = measure(count, texts, not args.skip_browser, args.serve)
         print(f"{count:>8,} {f['floor']:>8.1f} {f['cold']:>8.1f} {f['cold'] / f['floor']:>10.2f} {f['warm']:>8.1f} "
               f"{f['warm'] / f['floor']:>10.2f} {f['peak_mib']:>9.0f} {f.get('search_kb', float('nan')):>9.1f}", flush=True)
+        if args.serve:
+            print(f"{'':>8} mkdocs serve: first page {f['serve_first']:.1f} s ({f['serve_first'] / f['floor']:.2f} of the floor), "
+                  f"edited sidecar shown {f['serve_edit']:.1f} s after saving ({f['serve_edit'] / f['floor']:.2f})", flush=True)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
-from digest.records import Capture, Figure, Links, NormalizedArticle, RelatedLink, Story
+from digest.records import Capture, CaptureRefused, Figure, Links, NormalizedArticle, RelatedLink, Story
 
 T = TypeVar("T")
 
@@ -200,13 +200,23 @@ class NormalizationCache:
 
     def get(
         self, capture: Capture, hints: tuple[str, ...] = (), recurring: frozenset[str] = frozenset()
-    ) -> NormalizedArticle | None:
-        return self._entries.get(self._key(capture, hints, recurring), _normalized_article)
+    ) -> NormalizedArticle | CaptureRefused | None:
+        def decode(fields: dict) -> NormalizedArticle | CaptureRefused:
+            if "refused" in fields:  # the path is the capture's own, wherever the content folder is now
+                return CaptureRefused(str(capture.path), **fields["refused"])
+            return _normalized_article(fields)
+
+        return self._entries.get(self._key(capture, hints, recurring), decode)
 
     def put(
-        self, capture: Capture, article: NormalizedArticle, hints: tuple[str, ...] = (), recurring: frozenset[str] = frozenset()
+        self, capture: Capture, result: NormalizedArticle | CaptureRefused, hints: tuple[str, ...] = (),
+        recurring: frozenset[str] = frozenset(),
     ) -> None:
-        self._entries.put(self._key(capture, hints, recurring), dataclasses.asdict(article))
+        if isinstance(result, CaptureRefused):
+            fields = {"refused": {"message": result.message, "line": result.line, "column": result.column}}
+        else:
+            fields = dataclasses.asdict(result)
+        self._entries.put(self._key(capture, hints, recurring), fields)
 
     def prune(self) -> int:
         return self._entries.prune()

@@ -28,7 +28,7 @@ from digest.extract.normalize import normalize
 from digest.extract.recurring import recurring_lines
 from digest.figures import extract_figures
 from digest.linking import link, linking_inputs
-from digest.records import Capture, EnrichedArticle, LinkedDigest, Links, NormalizedArticle, Outlet, Problem, RenderedSite
+from digest.records import Capture, CaptureRefused, EnrichedArticle, LinkedDigest, Links, NormalizedArticle, Outlet, Problem, RenderedSite
 from digest.schemas import SidecarModel
 from digest.site.render import directory_url, render_site
 from digest.validation import load_with_positions
@@ -160,7 +160,7 @@ def normalize_or_report(job: NormalizationJob) -> NormalizedArticle | Problem:
         return Problem(str(job.capture.path), f"not normalized within {NORMALIZE_SECONDS:g} seconds; left out "
                        "(a page shaped to cost the extractor quadratic time?)")
     except InputError as err:
-        return Problem(str(job.capture.path), err.message, "error", err.line, err.column)
+        return CaptureRefused(str(job.capture.path), err.message, "error", err.line, err.column)
     except Exception as err:  # a bug or a pathological page must not stop the build
         return Problem(str(job.capture.path), f"could not be normalized ({type(err).__name__}: {err})")
 
@@ -187,7 +187,7 @@ def normalize_all(
         job = jobs[index]
         if isinstance(result, WorkerCrash):
             result = Problem(str(job.capture.path), f"could not be normalized: {result.reason}")
-        elif cache and isinstance(result, NormalizedArticle):
+        elif cache and isinstance(result, (NormalizedArticle, CaptureRefused)):
             cache.put(job.capture, result, job.hints, job.recurring)
         results[index] = result
     return results  # type: ignore[return-value]

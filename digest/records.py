@@ -43,6 +43,14 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class CaptureRefused(Problem):
+    """A capture normalization cannot use (no article text, an undecodable file): a function of
+    the capture alone, so it is cached like an article and a rebuild does not try it again. A
+    capture over its time budget or one that crashed the extractor is a plain Problem, tried
+    again next build."""
+
+
+@dataclass(frozen=True)
 class Capture:
     """One raw capture exactly as stored under content/articles/."""
 

@@ -156,3 +156,22 @@ def test_figures_are_read_with_the_article_and_come_back_from_the_cache(tmp_path
     assert [f.value for f in again[0].figures] == ["About 300"]
     assert again[0].figures == first[0].figures
     assert len(calls) == 1
+
+
+def test_a_refused_capture_is_remembered_and_a_timed_out_one_is_tried_again(tmp_path, normalized_slugs, monkeypatch):
+    empty = _capture("empty", b"\n\n")
+    first, cache = _run(tmp_path, [empty])
+    JsonCache._remembered.clear()
+    inputs = read_articles([empty], {}, NormalizationCache(tmp_path / "cache"), INLINE)
+    assert normalized_slugs == ["empty"]
+    assert inputs[0].normalized is None and [p.message for p in inputs[0].problems] == ["empty file"]
+
+    def too_slow(capture, *args):
+        normalized_slugs.append(capture.slug)
+        raise pipeline._OverTimeBudget
+
+    monkeypatch.setattr(pipeline, "normalize", too_slow)
+    for _ in range(2):
+        JsonCache._remembered.clear()
+        read_articles([_capture("slow")], {}, NormalizationCache(tmp_path / "cache"), INLINE)
+    assert normalized_slugs == ["empty", "slow", "slow"]
