@@ -25,11 +25,25 @@
   box.append(input, panel);
   var selects = {};
 
+  // A large digest is indexed in shards (digest/site/search.py): pagefind/ and pagefind-1/, ...,
+  // counted in pagefind/shards.json and merged here; Pagefind then sums results and filter
+  // counts across them. No manifest (an older site) means one bundle.
+  function shardCount() {
+    return fetch(root + "pagefind/shards.json", { cache: "no-cache" })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (manifest) {
+        var count = manifest.shards;
+        return Number.isInteger(count) && count > 0 && count <= 1000 ? count : 1;
+      }, function () { return 1; });
+  }
+
   function load() {
     if (!pagefind) {
-      pagefind = import(root + "pagefind/pagefind.js").then(function (module) {
+      pagefind = Promise.all([import(root + "pagefind/pagefind.js"), shardCount()]).then(function (loaded) {
+        var module = loaded[0], merges = [];
         module.options({ baseUrl: root });
-        return module;
+        for (var n = 1; n < loaded[1]; n++) merges.push(module.mergeIndex(root + "pagefind-" + n + "/", { baseUrl: root }));
+        return Promise.all(merges).then(function () { return module; });
       });
     }
     return pagefind;
