@@ -47,6 +47,8 @@ def test_only_the_text_of_the_indexed_region_counts():
     assert indexed_text_bytes(b"<html><body><p>orontes</p></body></html>") is None
     # Content cannot write the region's opening tag: it reaches a page escaped.
     assert indexed_text_bytes(b"<p>&lt;div data-pagefind-body&gt;</p>") is None
+    assert indexed_text_bytes(b"<p>data-pagefind-body</p>") is None
+    assert indexed_text_bytes(b'<main class="x" data-pagefind-body><p>orontes</p></main>') == len("orontes")
 
 
 def test_pages_are_dealt_into_even_bounded_shards_the_same_way_every_time():

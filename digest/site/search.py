@@ -38,7 +38,8 @@ MANIFEST = "shards.json"  # inside BUNDLE_DIR: {"shards": N}
 # to every word of a query: 3 shards at 10,000 articles.
 SHARD_TEXT_BYTES = 20_000_000
 
-_BODY = b"<div data-pagefind-body>"  # main.html's indexed region; content cannot write a "<"
+# The indexed region's tag (main.html's, or a template's own): content cannot write a "<".
+_BODY = re.compile(rb"<[a-zA-Z][^>]*\sdata-pagefind-body[\s=>]")
 _TAG = re.compile(rb"<[^>]*>")
 _SPACE = re.compile(rb"\s+")
 
@@ -49,8 +50,8 @@ def indexed_text_bytes(html: bytes) -> int | None:
     What predicts Pagefind's peak memory: neither a page count nor HTML bytes do (the theme's
     chrome is most of a short article's HTML), the text does, to within 31 MiB on six samples.
     """
-    start = html.find(_BODY)
-    return None if start < 0 else len(_SPACE.sub(b" ", _TAG.sub(b"", html[start:])))
+    found = _BODY.search(html)
+    return None if found is None else len(_SPACE.sub(b" ", _TAG.sub(b"", html[found.start():])))
 
 
 def deal_shards(pages: dict[str, int], limit: int) -> list[list[str]]:
