@@ -11,7 +11,7 @@ For each size, in one run (so that a busy machine slows both sides alike):
   search plugin, articles off the nav;
 - ``digest build`` cold (empty cache), then warm after one edited sidecar.
 Peak memory is the largest resident set of a child process (resource.getrusage). Search bytes
-are measured in headless Chromium: the transfer sizes of every resource a first query fetches.
+are measured in headless Chromium: what the server sends for every request a first query makes.
 30,000 articles take long on a 2-core machine: pass it explicitly with --articles 30000.
 """
 
