@@ -16,7 +16,7 @@ For each size, in one run (so that a busy machine slows both sides alike):
   site's (MkDocs gives them the server's address as site URL), so its first build renders every
   page through the theme and keeps them in its own page cache for the rebuilds.
 Peak memory is the largest resident set of a child process (resource.getrusage). Search bytes
-are measured in headless Chromium: the transfer sizes of every resource a first query fetches.
+are measured in headless Chromium: what the server sends for every request a first query makes.
 30,000 articles take long on a 2-core machine: pass it explicitly with --articles 30000.
 """
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
 import random
 import resource
 import shutil
@@ -72,16 +73,38 @@ def timed(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def search_bytes(site: Path, query: str) -> int:
-    """Bytes a reader's first query transfers: page load excluded, search assets and index included."""
+def search_bytes(site: Path, query: str, served: list | None = None) -> int:
+    """Bytes a reader's first query transfers: page load excluded, search assets and index included.
+
+    Counted by the server (response bodies and headers), not the page's Performance timeline:
+    Pagefind 1.5 loads its wasm, meta, index chunks and fragments from a worker, whose
+    fetches the page's timeline never lists (it saw only pagefind.js and the worker script,
+    85.4 KB). ``served``, if given, receives the (path, bytes) of each response counted.
+    """
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as seen
+    from selenium.webdriver.support.ui import WebDriverWait
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
+    log: list[tuple[str, int]] = []
+    lock = threading.Lock()
+
+    class Counting(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+        def end_headers(self):
+            self._headers_bytes = sum(map(len, getattr(self, "_headers_buffer", [])))
+            super().end_headers()
+
+        def copyfile(self, source, outputfile):
+            size = os.fstat(source.fileno()).st_size
+            with lock:
+                log.append((self.path, size + self._headers_bytes))
+            super().copyfile(source, outputfile)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Counting, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
@@ -91,12 +114,16 @@ def search_bytes(site: Path, query: str) -> int:
     try:
         driver.get(f"http://127.0.0.1:{server.server_address[1]}/")
         time.sleep(1)
-        before = driver.execute_script("return performance.getEntriesByType('resource').length")
+        with lock:
+            before = len(log)
         driver.execute_script("return window.digestSearch.search(arguments[0])", query)
-        time.sleep(3)
-        return int(driver.execute_script(
-            "return performance.getEntriesByType('resource').slice(arguments[0])"
-            ".reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0)", before))
+        WebDriverWait(driver, 60).until(seen.presence_of_element_located((By.CSS_SELECTOR, ".digest-search__count")))
+        time.sleep(2)  # the shown results' fragments
+        with lock:
+            counted = log[before:]
+        if served is not None:
+            served.extend(counted)
+        return sum(size for _, size in counted)
     finally:
         driver.quit()
         server.shutdown()

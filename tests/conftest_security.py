@@ -168,13 +168,13 @@ def write_hostile_content(root: Path) -> Path:
     return root
 
 
-def build_site(content: Path, into: Path) -> Path:
+def build_site(content: Path, into: Path, config_file: Path = MKDOCS_YML) -> Path:
     """Build ``content`` with the real command once per test session; returns the site folder."""
     site = into / "site"
     if not (site / "index.html").exists():
         digest = Path(sys.executable).with_name("digest")
         command = [str(digest), "build", "--content", str(content), "--site-dir", str(site), "--cache-dir", str(into / "cache"),
-                   "--config-file", str(MKDOCS_YML)]
+                   "--config-file", str(config_file)]
         result = subprocess.run(command, capture_output=True, text=True, cwd=into)
         assert result.returncode == 0, result.stderr
         (into / "problems.txt").write_text(result.stderr, encoding="utf-8")

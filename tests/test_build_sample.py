@@ -139,3 +139,9 @@ def test_no_page_loads_a_script_style_or_picture_from_another_host(built_site):
                 foreign.append(f"{page.relative_to(built_site)}: data-root={element['data-root']}")
     assert (built_site / "404.html").is_file()
     assert foreign == []
+
+
+def test_a_small_digest_is_one_search_bundle(built_site):
+    """The sample's text is far under a shard's bound: one Pagefind run over the site, as before sharding."""
+    assert sorted(p.name for p in built_site.iterdir() if p.name.startswith(("pagefind", ".pagefind"))) == ["pagefind"]
+    assert json.loads((built_site / "pagefind" / "shards.json").read_text(encoding="utf-8")) == {"shards": 1}

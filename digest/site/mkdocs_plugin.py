@@ -37,7 +37,7 @@ from digest.pipeline import build_pages
 from digest.records import RenderedSite
 from digest.site.page_cache import CACHED_PAGE_TEMPLATE, PageCache, nav_paths, page_key, site_fingerprint
 from digest.site.render import TEMPLATES_DIR, directory_url, file_url, fill_fragments
-from digest.site.search import index_site
+from digest.site.search import SHARD_TEXT_BYTES, index_site
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -56,6 +56,8 @@ class DigestPluginConfig(Config):
     content = config_options.Type(str, default="content")
     cache_dir = config_options.Type(str, default=".digest-cache")
     templates = config_options.Type(str, default="templates")
+    # Bytes of article text per Pagefind run: a larger digest is indexed in shards (search.py).
+    search_shard_bytes = config_options.Type(int, default=SHARD_TEXT_BYTES)
 
 
 class DigestPlugin(BasePlugin[DigestPluginConfig]):
@@ -165,7 +167,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_post_build(self, config) -> None:
         if self.page_cache:
             self.page_cache.prune()
-        index_site(Path(config.site_dir))
+        index_site(Path(config.site_dir), self.config.search_shard_bytes)
 
 
 def _plugins_with_digest_options(config_file: Path, options: dict[str, str]) -> list:
