@@ -237,3 +237,13 @@ def test_the_swapped_out_site_is_removed_in_the_background(tmp_path):
             break
         time.sleep(0.1)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
+
+
+def test_another_sites_build_folder_and_a_users_folder_are_not_leftovers(tmp_path):
+    neighbour = tmp_path / ".site.preview.build-inprogress"
+    mine = tmp_path / ".site.backup-2024"
+    for folder in (neighbour, mine):
+        folder.mkdir()
+        (folder / "keep.html").write_text("x")
+    publish(tmp_path / "site", lambda folder: write_site(folder, "first"))
+    assert (neighbour / "keep.html").exists() and (mine / "keep.html").exists()

@@ -152,10 +152,13 @@ class PageCache:
         """Drop this site's entries no page asked for, and every other site's but the newest."""
         if not self._directory.is_dir():
             return
-        for path in self._directory.glob("*/*.html"):
-            if path not in self._wanted:
-                path.unlink(missing_ok=True)
-        os.utime(self._directory)
+        try:
+            for path in self._directory.glob("*/*.html"):
+                if path not in self._wanted:
+                    path.unlink(missing_ok=True)
+            os.utime(self._directory)
+        except OSError:
+            return  # a read-only cache still serves; it is only not tidied
         others = sorted((p for p in self._root.iterdir() if p.is_dir() and p != self._directory),
                         key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in others[1:]:

@@ -56,7 +56,10 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _leftovers(site_dir: Path) -> list[Path]:
-    return [p for p in site_dir.parent.glob(f".{site_dir.name}.*") if p.is_dir()]
+    """This site's own temporary folders, by literal prefix: never another site's (``.site.preview.build-*``
+    is not ``site``'s) nor a folder a glob character in the name would widen to."""
+    prefixes = (f".{site_dir.name}.build-", f".{site_dir.name}.old-")
+    return [p for p in site_dir.parent.iterdir() if p.name.startswith(prefixes) and p.is_dir() and not p.is_symlink()]
 
 
 def lock_path(site_dir: Path) -> Path:
