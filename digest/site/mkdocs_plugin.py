@@ -104,9 +104,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def _page_cache(self, config, files: Files) -> PageCache | None:
         by_path = {page.path: page for page in self.site.pages}
         nav_keys = []
-        for path in (path for path, titled in nav_paths(config.nav) if not titled):
+        for path, titled in nav_paths(config.nav):
             file = files.get_file_from_path(path)
-            if path in by_path:
+            if titled:  # its link in every header depends on whether the page exists
+                nav_keys.append(f"{path}\0{path in by_path or file is not None}")
+            elif path in by_path:
                 nav_keys.append(page_key(by_path[path]))
             elif file is not None:
                 nav_keys.append(hashlib.sha256(file.content_bytes).hexdigest())
