@@ -4,7 +4,9 @@ from the cache only when nothing its HTML depends on changed."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from click.testing import CliRunner
 from conftest import REPO
 from digest.cache import JsonCache
 from digest.cli import main
+import digest.site.page_cache as page_cache
 from digest.site.page_cache import NAMESPACE
 
 ARTICLE = """\
@@ -137,7 +140,6 @@ def test_entries_of_pages_that_are_gone_are_pruned(project):
 def test_a_cache_entry_removed_during_a_build_is_a_clear_error_and_the_site_stays(project, monkeypatch):
     site = _build(project, "site")
     before = _pages(site)
-    import digest.site.page_cache as page_cache
 
     def vanished(path: Path) -> str:
         raise FileNotFoundError(2, "No such file or directory", str(path))
@@ -163,3 +165,62 @@ def test_a_page_named_in_the_nav_without_a_title_keys_every_page(project):
     (project / "docs" / "about.md").write_text("# Who we are\n", encoding="utf-8")
     site = _build(project, "site")
     assert "Who we are" in (site / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_markdown_extension_that_may_read_files_turns_the_cache_off(project):
+    (project / "mkdocs.yml").write_text(
+        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\nmarkdown_extensions:\n  - toc\n  - pymdownx.snippets\n",
+        encoding="utf-8")
+    _build(project, "site")
+    assert _entries(project) == []
+
+
+def test_the_config_file_spelt_relative_or_absolute_keys_pages_alike(project, monkeypatch):
+    """`mkdocs serve` names the config file as typed on its first build, then absolute."""
+    from mkdocs.config import load_config
+
+    monkeypatch.chdir(project)
+    fingerprints = set()
+    for name in ("mkdocs.yml", str(project / "mkdocs.yml")):
+        with open(name, "rb") as opened:  # as serve's -f option hands it over
+            fingerprints.add(page_cache.site_fingerprint(load_config(config_file=opened), []))
+    assert len(fingerprints) == 1 and None not in fingerprints
+
+
+def test_a_linked_folder_in_the_theme_counts(project):
+    shared = project / "shared" / "partials"
+    shared.mkdir(parents=True)
+    (shared / "copyright.html").write_text("<p>Partial one</p>", encoding="utf-8")
+    (project / "overrides").mkdir()
+    (project / "overrides" / "partials").symlink_to(shared, target_is_directory=True)
+    (project / "mkdocs.yml").write_text(
+        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\ntheme:\n  name: material\n  custom_dir: overrides\n", encoding="utf-8")
+    _build(project, "site")
+    (shared / "copyright.html").write_text("<p>Partial two</p>", encoding="utf-8")
+    site = _build(project, "site")
+    assert "Partial two" in (site / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_installed_package_reinstalled_with_changed_files_changes_the_key(tmp_path, monkeypatch):
+    library = tmp_path / "site-packages"
+    record = library / "theme-1.0.dist-info" / "RECORD"
+    record.parent.mkdir(parents=True)
+    record.write_text("theme/main.html,sha256=aaa,10\n")
+    monkeypatch.setattr(page_cache, "_installed_library_dirs", lambda: (library,))
+    before = page_cache._environment_fingerprint.__wrapped__()
+    record.write_text("theme/main.html,sha256=bbb,10\n")  # same version, another template
+    assert page_cache._environment_fingerprint.__wrapped__() != before
+
+
+def test_prune_keeps_another_site_a_build_began_with_lately(tmp_path):
+    root = tmp_path / NAMESPACE
+    old, newest, in_use = (root / name for name in ("old", "newest", "inuse"))
+    for folder in (old, in_use, newest):
+        folder.mkdir(parents=True)
+    hour_ago = time.time() - 2 * page_cache.IN_USE_SECONDS
+    os.utime(old, (hour_ago, hour_ago))
+    os.utime(in_use, (time.time() - 60, time.time() - 60))
+    current = page_cache.PageCache(tmp_path, "c" * 64)
+    current.store("k" * 64, "<html></html>")
+    current.prune()
+    assert sorted(p.name for p in root.iterdir()) == sorted(["c" * 32, "newest", "inuse"])

@@ -13,8 +13,10 @@ the digest's own code and the version of every installed distribution. That is t
 
 What the key cannot see turns the cache off rather than risk a stale page: a plugin other than
 digest, or a hook (what it does to a page is its own), and pages that are in the nav (their
-previous and next links name their neighbours). Entries of the current site are kept, and of
-one other (a `mkdocs serve` beside `digest build`, whose site URL differs); the rest is pruned.
+previous and next links name their neighbours), and a Markdown extension that may read files
+(snippets, any not known to read only the page). Entries of the current site are kept, and of
+one other (a `mkdocs serve` beside `digest build`, whose site URL differs) and of any a build
+began with in the last hour; the rest is pruned.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import os
 import shutil
 import sysconfig
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -34,9 +37,18 @@ from digest.cache import PACKAGE_DIR, code_fingerprint
 from digest.records import Page
 
 NAMESPACE = "pages"
+IN_USE_SECONDS = 3600  # longer than a build of tens of thousands of pages takes
 CACHED_PAGE_TEMPLATE = "digest-cached-page.html"  # renders nothing: the cached HTML is the page
-# Configuration that a page's HTML does not depend on and that differs from build to build.
-_NOT_IN_PAGES = frozenset({"site_dir", "plugins"})
+# Configuration that a page's HTML does not depend on and that differs from build to build
+# (`mkdocs serve` gives the config file's path as typed, then absolute on its rebuilds).
+_NOT_IN_PAGES = frozenset({"site_dir", "plugins", "config_file_path"})
+# Markdown extensions known to read nothing but the page: Python-Markdown's own, PyMdown's but
+# snippets (which includes files), Material's. Any other may read files the key cannot see.
+_PAGE_ONLY_PACKAGES = ("pymdownx.", "material.")
+_PYTHON_MARKDOWN_EXTENSIONS = frozenset({
+    "abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code", "footnotes",
+    "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables", "toc", "wikilinks",
+})
 
 
 def page_key(page: Page) -> str:
@@ -63,15 +75,23 @@ def _installed_library_dirs() -> tuple[Path, ...]:
 
 @cache
 def _environment_fingerprint() -> str:
-    """The digest's code and every installed distribution's version: what a page's HTML comes from
-    besides its own inputs and the site's configuration. Versions are read from the names of the
-    installed metadata folders (``name-version.dist-info``), a hundred times faster than
-    importlib.metadata reading every METADATA file."""
-    installed = sorted(
-        entry for folder in _installed_library_dirs() if folder.is_dir()
-        for entry in os.listdir(folder) if entry.endswith((".dist-info", ".egg-info"))
-    )
-    return code_fingerprint([PACKAGE_DIR / "site" / "mkdocs_plugin.py"], ()) + "\0" + "\0".join(installed)
+    """The digest's code and every installed distribution's files: what a page's HTML comes from
+    besides its own inputs and the site's configuration. Each distribution stands by its RECORD
+    (the hash of every file it installed), so a reinstall of changed templates under the same
+    version number changes the key; far faster than hashing Material's 14,000 files."""
+    digest = hashlib.sha256(code_fingerprint([PACKAGE_DIR / "site" / "mkdocs_plugin.py"], ()).encode())
+    for folder in _installed_library_dirs():
+        entries = sorted(os.listdir(folder)) if folder.is_dir() else []
+        for entry in (e for e in entries if e.endswith((".dist-info", ".egg-info"))):
+            record = folder / entry / ("RECORD" if entry.endswith(".dist-info") else "SOURCES.txt")
+            digest.update(entry.encode() + b"\0" + (record.read_bytes() if record.is_file() else b"") + b"\0")
+    return digest.hexdigest()
+
+
+def _reads_only_the_page(extension: str) -> bool:
+    name = extension.removeprefix("markdown.extensions.")
+    return name in _PYTHON_MARKDOWN_EXTENSIONS or (
+        extension.startswith(_PAGE_ONLY_PACKAGES) and extension != "pymdownx.snippets")
 
 
 def _theme_files_fingerprint(dirs: Iterable[str]) -> str:
@@ -83,8 +103,18 @@ def _theme_files_fingerprint(dirs: Iterable[str]) -> str:
         digest.update(f"{folder}\0".encode())
         if any(resolved.is_relative_to(lib) for lib in libraries):
             continue
-        for path in sorted(p for p in resolved.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(resolved)).encode() + b"\0" + path.read_bytes() + b"\0")
+        seen: set[str] = set()
+        for top, subdirs, names in os.walk(resolved, followlinks=True):  # a linked partials/ folder counts
+            real = os.path.realpath(top)
+            if real in seen:  # a link back up the tree
+                subdirs.clear()
+                continue
+            seen.add(real)
+            subdirs.sort()
+            for name in sorted(names):
+                path = Path(top, name)
+                if path.is_file():
+                    digest.update(str(path.relative_to(resolved)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -106,6 +136,8 @@ def site_fingerprint(config, nav_keys: Iterable[str]) -> str | None:
     """What every generated page's HTML shares, or None where the cache cannot be exact."""
     if set(config.plugins) != {"digest"} or config.hooks:
         return None
+    if not all(_reads_only_the_page(str(extension)) for extension in config.markdown_extensions):
+        return None
     digest = hashlib.sha256()
     settings = {name: value for name, value in config.items() if name not in _NOT_IN_PAGES}
     settings["digest plugin"] = config.plugins["digest"].config
@@ -123,6 +155,13 @@ class PageCache:
         self._root = cache_dir / NAMESPACE
         self._directory = self._root / fingerprint[:32]
         self._wanted: set[Path] = set()
+        self._touch()  # in use from now: another build's prune keeps it
+
+    def _touch(self) -> None:
+        try:
+            os.utime(self._directory)
+        except OSError:
+            pass  # not there yet, or a read-only cache
 
     def _path(self, key: str) -> Path:
         path = self._directory / key[:2] / f"{key}.html"
@@ -149,7 +188,8 @@ class PageCache:
         return path.read_bytes().decode("utf-8")
 
     def prune(self) -> None:
-        """Drop this site's entries no page asked for, and every other site's but the newest."""
+        """Drop this site's entries no page asked for, and other sites' but the newest and those a
+        build began with in the last IN_USE_SECONDS (it may be reading them now)."""
         if not self._directory.is_dir():
             return
         try:
@@ -161,5 +201,7 @@ class PageCache:
             return  # a read-only cache still serves; it is only not tidied
         others = sorted((p for p in self._root.iterdir() if p.is_dir() and p != self._directory),
                         key=lambda p: p.stat().st_mtime, reverse=True)
+        recent = time.time() - IN_USE_SECONDS
         for stale in others[1:]:
-            shutil.rmtree(stale, ignore_errors=True)
+            if stale.stat().st_mtime < recent:
+                shutil.rmtree(stale, ignore_errors=True)
