@@ -90,3 +90,15 @@ def test_a_failing_shard_is_named(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
     with pytest.raises(InputError, match=r"search index: Pagefind could not run \(shard 1 of 2, "):
         index_site(site, shard_text_bytes=500)
+
+
+@pytest.mark.parametrize("quoted", [
+    '<link rel="alternate" title="Bad x data-pagefind-body y" href="feed.xml">',
+    "<a title='Bad  data-pagefind-body=1 ' href='x'>",
+    '<meta content="&lt;div data-pagefind-body&gt;">',
+])
+def test_an_attribute_value_that_spells_the_marker_is_not_an_indexed_region(quoted):
+    page = f"<html><head>{quoted}</head><body><p>Outlet page</p></body></html>".encode()
+    assert indexed_text_bytes(page) is None
+    marked = page.replace(b"<body>", b'<body><div class="md" data-pagefind-body>')
+    assert indexed_text_bytes(marked) == len(b"Outlet page")

@@ -38,8 +38,11 @@ MANIFEST = "shards.json"  # inside BUNDLE_DIR: {"shards": N}
 # to every word of a query: 3 shards at 10,000 articles.
 SHARD_TEXT_BYTES = 20_000_000
 
-# The indexed region's tag (main.html's, or a template's own): content cannot write a "<".
-_BODY = re.compile(rb"<[a-zA-Z][^>]*\sdata-pagefind-body[\s=>]")
+# The indexed region's tag (main.html's, or a template's own): content cannot write a "<", and
+# the attribute is read as an attribute, past whole quoted values, so an escaped value that
+# spells " data-pagefind-body " (a feed title from an outlet's name) is not one.
+_BODY = re.compile(
+    rb"""<[a-zA-Z][^\s/>]*(?:\s+[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*?\s+data-pagefind-body(?=[\s=/>])""")
 _TAG = re.compile(rb"<[^>]*>")
 _SPACE = re.compile(rb"\s+")
 
