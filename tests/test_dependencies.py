@@ -15,11 +15,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-# Declared, used, but never imported: the theme is named in the MkDocs configuration, and
-# Pagefind's binary is run as a module. Package -> (file, what shows the use).
+# Declared, used, but never imported: the theme is named in the MkDocs configuration,
+# Pagefind's binary is run as a module, and lxml.html.clean is imported by justext inside
+# trafilatura, whose own requirement (lxml's extra) newer lxml releases no longer fill.
+# Package -> (file, what shows the use).
 USED_WITHOUT_IMPORT = {
     "mkdocs-material": ("digest/site/mkdocs.yml", "theme:\n  name: material"),
     "pagefind": ("digest/site/search.py", '"-m", "pagefind"'),
+    "lxml-html-clean": ("digest/extract/html_extraction.py", "trafilatura"),
 }
 # Extras whose packages digest/ imports only when the user asks for them (a clear error otherwise).
 OPTIONAL_RUNTIME_EXTRAS = ("dask",)

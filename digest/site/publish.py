@@ -78,6 +78,10 @@ def _check_replaceable(site_dir: Path) -> None:
         )
 
 
+def _remove_now(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def remove_in_background(folder: Path) -> None:
     """Delete ``folder`` in a detached process, so the command returns once the new site is in
     place (deleting ten thousand pages takes seconds); a deletion cut short is a leftover the
@@ -87,11 +91,7 @@ def remove_in_background(folder: Path) -> None:
         subprocess.Popen([sys.executable, "-c", code, str(folder)], start_new_session=True,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _remove_now(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
+        _remove_now(folder)
 
 
 def publish(site_dir: Path, build_into: Callable[[Path], None], discard: Callable[[Path], None] = _remove_now) -> None:
