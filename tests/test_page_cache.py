@@ -224,3 +224,33 @@ def test_prune_keeps_another_site_a_build_began_with_lately(tmp_path):
     current.store("k" * 64, "<html></html>")
     current.prune()
     assert sorted(p.name for p in root.iterdir()) == sorted(["c" * 32, "newest", "inuse"])
+
+
+@pytest.mark.parametrize("extension", ["pymdownx.snippets", "pymdownx.snippets:SnippetExtension"])
+def test_a_markdown_extension_named_in_any_form_that_may_read_files_turns_the_cache_off(project, extension):
+    (project / "mkdocs.yml").write_text(
+        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\nmarkdown_extensions:\n  - toc\n  - {extension}\n", encoding="utf-8")
+    from mkdocs.config import load_config
+
+    assert page_cache.site_fingerprint(load_config(config_file=str(project / "mkdocs.yml")), []) is None
+
+
+def test_only_extensions_known_to_read_nothing_but_the_page_keep_the_cache():
+    kept = ["toc", "markdown.extensions.tables", "markdown.extensions.toc:TocExtension", "pymdownx.superfences", "material.extensions.emoji"]
+    refused = ["pymdownx.snippets", " pymdownx.snippets : SnippetExtension", "my_site.includes", "markdown_include.include"]
+    assert all(page_cache._reads_only_the_page(name) for name in kept)
+    assert not any(page_cache._reads_only_the_page(name) for name in refused)
+
+
+def test_a_theme_template_printing_the_build_date_turns_the_cache_off(project, monkeypatch):
+    (project / "overrides" / "partials").mkdir(parents=True)
+    (project / "overrides" / "partials" / "copyright.html").write_text(
+        "<p>Built {{ build_date_utc.strftime('%Y-%m-%d') }}</p>", encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\ntheme:\n  name: material\n  custom_dir: overrides\n", encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000")
+    _build(project, "site")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    site = _build(project, "site")
+    assert "Built 2023-11-14" in (site / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
+    assert _entries(project) == []

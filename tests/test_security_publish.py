@@ -20,7 +20,7 @@ import pytest
 
 from conftest_security import PROSE
 from digest.errors import InputError
-from digest.site.publish import PAUSE_AT_ENV, SITE_MARKER, STAGES, publish, remove_in_background
+from digest.site.publish import PAUSE_AT_ENV, SITE_MARKER, STAGES, _temporary_prefixes, publish, remove_in_background
 
 REPO = Path(__file__).resolve().parent.parent
 DIGEST = Path(sys.executable).with_name("digest")
@@ -95,7 +95,7 @@ def test_an_empty_folder_may_become_the_site(tmp_path):
 
 
 def test_leftovers_of_killed_builds_are_removed(tmp_path):
-    stale = tmp_path / ".site.build-killed"
+    stale = tmp_path / (_temporary_prefixes((tmp_path / "site").resolve())[0] + "killed")
     stale.mkdir()
     (stale / "half.html").write_text("x")
     publish(tmp_path / "site", lambda folder: write_site(folder, "first"))
@@ -240,10 +240,12 @@ def test_the_swapped_out_site_is_removed_in_the_background(tmp_path):
 
 
 def test_another_sites_build_folder_and_a_users_folder_are_not_leftovers(tmp_path):
-    neighbour = tmp_path / ".site.preview.build-inprogress"
-    mine = tmp_path / ".site.backup-2024"
-    for folder in (neighbour, mine):
+    # The building folders of sites named "site.preview" and "site.old-2024", and a person's own.
+    others = [tmp_path / (_temporary_prefixes((tmp_path / name).resolve())[0] + "inprogress")
+              for name in ("site.preview", "site.old-2024", "site.build-x")]
+    others += [tmp_path / name for name in (".site.backup-2024", ".site.old-backup", ".site.build-logs")]
+    for folder in others:
         folder.mkdir()
         (folder / "keep.html").write_text("x")
     publish(tmp_path / "site", lambda folder: write_site(folder, "first"))
-    assert (neighbour / "keep.html").exists() and (mine / "keep.html").exists()
+    assert all((folder / "keep.html").exists() for folder in others)

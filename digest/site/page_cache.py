@@ -13,8 +13,9 @@ the digest's own code and the version of every installed distribution. That is t
 
 What the key cannot see turns the cache off rather than risk a stale page: a plugin other than
 digest, or a hook (what it does to a page is its own), and pages that are in the nav (their
-previous and next links name their neighbours), and a Markdown extension that may read files
-(snippets, any not known to read only the page). Entries of the current site are kept, and of
+previous and next links name their neighbours), a Markdown extension that may read files
+(snippets, any not known to read only the page), and a theme file of the digest's that prints
+the build's date. Entries of the current site are kept, and of
 one other (a `mkdocs serve` beside `digest build`, whose site URL differs) and of any a build
 began with in the last hour; the rest is pruned.
 """
@@ -45,6 +46,9 @@ _NOT_IN_PAGES = frozenset({"site_dir", "plugins", "config_file_path"})
 # Markdown extensions known to read nothing but the page: Python-Markdown's own, PyMdown's but
 # snippets (which includes files), Material's. Any other may read files the key cannot see.
 _PAGE_ONLY_PACKAGES = ("pymdownx.", "material.")
+# MkDocs' template variable of the build's time: a page printing it differs every build. Neither
+# Material's nor MkDocs' page templates use it (checked against the installed packages).
+_BUILD_DATE = b"build_date_utc"
 _PYTHON_MARKDOWN_EXTENSIONS = frozenset({
     "abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code", "footnotes",
     "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables", "toc", "wikilinks",
@@ -89,13 +93,17 @@ def _environment_fingerprint() -> str:
 
 
 def _reads_only_the_page(extension: str) -> bool:
-    name = extension.removeprefix("markdown.extensions.")
+    """Judged by the module, however the extension is named (``pymdownx.snippets`` or its
+    ``module:Class`` form ``pymdownx.snippets:SnippetExtension``)."""
+    module = extension.partition(":")[0].strip()
+    name = module.removeprefix("markdown.extensions.")
     return name in _PYTHON_MARKDOWN_EXTENSIONS or (
-        extension.startswith(_PAGE_ONLY_PACKAGES) and extension != "pymdownx.snippets")
+        module.startswith(_PAGE_ONLY_PACKAGES) and module != "pymdownx.snippets")
 
 
-def _theme_files_fingerprint(dirs: Iterable[str]) -> str:
-    """The bytes of every theme file outside installed packages (their versions stand for those)."""
+def _theme_files_fingerprint(dirs: Iterable[str]) -> str | None:
+    """The bytes of every theme file outside installed packages (their RECORDs stand for those),
+    or None if one prints the build's date, which changes every build (``build_date_utc``)."""
     digest = hashlib.sha256()
     libraries = _installed_library_dirs()
     for folder in map(Path, dirs):
@@ -114,7 +122,10 @@ def _theme_files_fingerprint(dirs: Iterable[str]) -> str:
             for name in sorted(names):
                 path = Path(top, name)
                 if path.is_file():
-                    digest.update(str(path.relative_to(resolved)).encode() + b"\0" + path.read_bytes() + b"\0")
+                    data = path.read_bytes()
+                    if _BUILD_DATE in data:
+                        return None
+                    digest.update(str(path.relative_to(resolved)).encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 
@@ -143,7 +154,10 @@ def site_fingerprint(config, nav_keys: Iterable[str]) -> str | None:
     settings["digest plugin"] = config.plugins["digest"].config
     digest.update(repr(_canonical(settings)).encode("utf-8", "surrogatepass"))
     digest.update("\0".join(nav_keys).encode("utf-8", "surrogatepass"))
-    digest.update(_theme_files_fingerprint(config.theme.dirs).encode())
+    theme_files = _theme_files_fingerprint(config.theme.dirs)
+    if theme_files is None:
+        return None
+    digest.update(theme_files.encode())
     digest.update(_environment_fingerprint().encode())
     return digest.hexdigest()
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 import signal
@@ -55,10 +56,16 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
+def _temporary_prefixes(site_dir: Path) -> tuple[str, str]:
+    """The names this site's temporary folders start with. They carry a hash of the site's own
+    path, so no other site's folder (``site.old-2024``'s ``.site.old-2024.build-*``) and no
+    folder a person made (``.site.old-backup``) ever matches, whatever the names."""
+    mark = hashlib.sha256(os.fsencode(site_dir)).hexdigest()[:16]
+    return f".{site_dir.name}.build-{mark}-", f".{site_dir.name}.old-{mark}-"
+
+
 def _leftovers(site_dir: Path) -> list[Path]:
-    """This site's own temporary folders, by literal prefix: never another site's (``.site.preview.build-*``
-    is not ``site``'s) nor a folder a glob character in the name would widen to."""
-    prefixes = (f".{site_dir.name}.build-", f".{site_dir.name}.old-")
+    prefixes = _temporary_prefixes(site_dir)
     return [p for p in site_dir.parent.iterdir() if p.name.startswith(prefixes) and p.is_dir() and not p.is_symlink()]
 
 
@@ -109,7 +116,8 @@ def publish(site_dir: Path, build_into: Callable[[Path], None], discard: Callabl
         for stale in _leftovers(site_dir):  # from builds that were killed; we hold the lock
             shutil.rmtree(stale, ignore_errors=True)
         _stage("locked")
-        new = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
+        building, swapped_out = _temporary_prefixes(site_dir)
+        new = Path(tempfile.mkdtemp(prefix=building, dir=site_dir.parent))
         try:
             _stage("folder-made")
             build_into(new)
@@ -122,7 +130,7 @@ def publish(site_dir: Path, build_into: Callable[[Path], None], discard: Callabl
             elif _exchange(new, site_dir):
                 pass  # `new` now holds the previous site
             else:
-                old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
+                old = site_dir.with_name(f"{swapped_out}{os.getpid()}")
                 os.rename(site_dir, old)
                 os.rename(new, site_dir)
                 new = old
