@@ -6,6 +6,7 @@ Every finder here works on plain strings so that text, HTML and Markdown capture
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -116,10 +117,10 @@ def guess_language(text: str) -> str | None:
     for language, script in _SCRIPTS:
         if len(script.findall(text)) > 0.2 * letters:
             return language
-    words = re.findall(r"\w+", text.lower())
-    counts = {language: sum(word in vocabulary for word in words) for language, vocabulary in _FUNCTION_WORD_SETS.items()}
+    words = Counter(re.findall(r"\w+", text.lower()))
+    counts = {language: sum(words[word] for word in vocabulary) for language, vocabulary in _FUNCTION_WORD_SETS.items()}
     language, count = max(counts.items(), key=lambda item: item[1])
-    return language if count >= max(2, 0.05 * len(words)) else None
+    return language if count >= max(2, 0.05 * words.total()) else None
 
 
 @dataclass(frozen=True)

@@ -281,7 +281,7 @@ def _is_credit(line: Line) -> bool:
 
 def _is_date_line(text: str) -> bool:
     """A line that is a date and little else ("| 2016-04-28 13:49:48", "Updated: 18 Nov 2019")."""
-    return parse_date(text) is not None and len(_WORD.findall(text)) <= 8
+    return len(_WORD.findall(text)) <= 8 and parse_date(text) is not None
 
 
 def _without_site_voice_tail(body: list[Line]) -> list[Line]:
