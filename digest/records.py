@@ -246,13 +246,15 @@ class Page:
     block-level element on its own lines in ``source`` that the engine passes through as it is,
     and the engine writes the HTML in its place after converting (``fill_fragments`` in
     digest/site/render.py). ``markdown`` is the whole page as one Markdown text, for an engine
-    that takes no fragments: the same page, converted more slowly.
+    that takes no fragments: the same page, converted more slowly. ``search_filters`` (name,
+    value) are what a reader can narrow a search by; a page that has them is indexed for search.
     """
 
     path: str
     source: str
     title: str
     fragments: tuple[tuple[str, str], ...] = ()
+    search_filters: tuple[tuple[str, str], ...] = ()
 
     @property
     def markdown(self) -> str:

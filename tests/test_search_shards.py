@@ -1,8 +1,9 @@
-"""Search in shards: a large digest's article pages are indexed in several Pagefind runs.
+"""Search records and shards: Pagefind indexes the article records the core hands it.
 
-Pagefind's memory grows with the text it indexes, so the pages are dealt into shards of
-bounded text (digest/site/search.py); here the bound is lowered so a few small pages make
-several shards. Pagefind itself runs (it takes well under a second on these pages).
+Each indexed page becomes a record (its content and filters, none of the theme) at the path the
+engine writes the page to; a large digest's records are dealt into shards of bounded text
+(digest/site/search.py), here with the bound lowered so a few small records make several
+shards. Pagefind itself runs (it takes well under a second on these records).
 """
 
 from __future__ import annotations
@@ -10,45 +11,55 @@ from __future__ import annotations
 import gzip
 import json
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from digest.errors import InputError
-from digest.site.search import deal_shards, index_site, indexed_text_bytes
-
-PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
-<header>Site chrome that is never indexed {chrome}</header>
-<div data-pagefind-body>
-<span data-pagefind-filter="outlet[data-value]" data-value="{outlet}"></span>
-<h1>{title}</h1><p>{text}</p>
-</div></body></html>"""
+from digest.records import Page
+from digest.site.search import SearchIndexing, deal_shards, index_records, search_record, text_bytes
 
 
-def _site(root: Path, pages: dict[str, tuple[str, str]]) -> Path:
-    """A built site in miniature: article pages (path -> outlet, text) and one page not indexed."""
-    for path, (outlet, text) in pages.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(PAGE.format(title=path, chrome="x" * 5000, outlet=outlet, text=text), encoding="utf-8")
-    (root / "index.html").write_text("<html><body><h1>Home</h1><p>orontes on the home page</p></body></html>", encoding="utf-8")
-    return root
+def _page(name: str, outlet: str, text: str) -> Page:
+    placeholder = f'<div data-digest-fragment="{"0" * 32}-1"></div>'
+    return Page(
+        path=f"articles/{name}.md",
+        source=f"---\ntitle: {name}\n---\n\n{placeholder}\n\n## Article text\n",
+        title=name,
+        fragments=((placeholder, f'<h1 class="article-title">{name}</h1>\n\n<p>{text}</p>'),),
+        search_filters=(("outlet", outlet),),
+    )
 
 
-def _fragment_urls(bundle: Path) -> set[str]:
-    return {
-        json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
-        for path in (bundle / "fragment").glob("*.pf_fragment")
-    }
+def _records(pages: dict[str, tuple[str, str]]) -> dict[str, str]:
+    return {f"articles/{name}/index.html": search_record(_page(name, *value), "en") for name, value in pages.items()}
 
 
-def test_only_the_text_of_the_indexed_region_counts():
-    page = PAGE.format(title="T", chrome="x" * 5000, outlet="Wire", text="orontes  bridge\n\nreopens")
-    assert indexed_text_bytes(page.encode()) == len(" Torontes bridge reopens ")  # an estimate: tags go, not replaced by spaces
-    assert indexed_text_bytes(b"<html><body><p>orontes</p></body></html>") is None
-    # Content cannot write the region's opening tag: it reaches a page escaped.
-    assert indexed_text_bytes(b"<p>&lt;div data-pagefind-body&gt;</p>") is None
-    assert indexed_text_bytes(b"<p>data-pagefind-body</p>") is None
-    assert indexed_text_bytes(b'<main class="x" data-pagefind-body><p>orontes</p></main>') == len("orontes")
+def _fragments(bundle: Path) -> list[dict]:
+    return [json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+            for path in (bundle / "fragment").glob("*.pf_fragment")]
+
+
+def test_a_record_holds_the_pages_content_and_filters_and_nothing_of_the_front_matter():
+    record = search_record(_page("a1", "Wire", "Orontes bridge reopens"), "en")
+    assert record.startswith('<!doctype html><html lang="en">')
+    assert '<h1 class="article-title">a1</h1>' in record and "<p>Orontes bridge reopens</p>" in record
+    assert "<h2>Article text</h2>" in record
+    assert "title: a1" not in record and "data-digest-fragment" not in record
+    assert '<span data-pagefind-filter="outlet[data-value]" data-value="Wire"></span>' in record
+
+
+def test_a_records_title_and_filters_are_escaped():
+    page = _page("a1", 'Wire"><script>alert(1)</script>', "text")
+    record = search_record(Page(page.path, page.source, "<img src=x onerror=alert(1)>", page.fragments, page.search_filters), "en")
+    assert "<script>" not in record and "<img" not in record
+    assert "<title>&lt;img src=x onerror=alert(1)&gt;</title>" in record
+
+
+def test_only_text_counts_towards_a_shard():
+    assert text_bytes("<p>orontes  bridge</p>\n<p>reopens</p>") == len("orontes bridge reopens")
+    assert text_bytes("<p>é</p>") == 2  # bytes, as Pagefind's memory grows
 
 
 def test_pages_are_dealt_into_even_bounded_shards_the_same_way_every_time():
@@ -64,41 +75,55 @@ def test_pages_are_dealt_into_even_bounded_shards_the_same_way_every_time():
     assert deal_shards({}, 10_000) == []
 
 
-def test_a_digest_over_the_bound_is_indexed_in_shards_whose_urls_are_the_site_paths(tmp_path):
-    pages = {f"articles/a{n}/index.html": (f"Outlet {n}", f"Orontes bridge report number {n} " * 40) for n in range(5)}
-    site = _site(tmp_path / "site", pages)
-    index_site(site, shard_text_bytes=2_500)
+def test_records_over_the_bound_are_indexed_in_shards_whose_urls_are_the_site_paths(tmp_path):
+    records = _records({f"a{n}": (f"Outlet {n}", f"Orontes bridge report number {n} " * 40) for n in range(5)})
+    site = tmp_path / "site"
+    site.mkdir()
+    index_records(records, site, shard_text_bytes=2_500)
     bundles = sorted(p.name for p in site.iterdir() if p.name.startswith("pagefind"))
     count = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
     assert count >= 2 and bundles == ["pagefind"] + [f"pagefind-{n}" for n in range(1, count)]
-    urls = [_fragment_urls(site / bundle) for bundle in bundles]
-    assert all(urls) and sum(map(len, urls)) == len(pages)
-    assert set().union(*urls) == {"/" + path.removesuffix("index.html") for path in pages}
-    assert not [p for p in site.iterdir() if p.name.startswith(".pagefind-shard")], "the mirrors are removed"
+    fragments = [_fragments(site / bundle) for bundle in bundles]
+    assert all(fragments) and sum(map(len, fragments)) == len(records)
+    urls = {fragment["url"] for shard in fragments for fragment in shard}
+    assert urls == {"/" + path.removesuffix("index.html") for path in records}
+    titles = {fragment["meta"]["title"] for shard in fragments for fragment in shard}
+    assert titles == {f"a{n}" for n in range(5)}
+    assert {tuple(fragment["filters"]["outlet"]) for shard in fragments for fragment in shard} == {(f"Outlet {n}",) for n in range(5)}
+    assert [p.name for p in site.iterdir() if not p.name.startswith("pagefind")] == [], "the record folders are removed"
 
 
-def test_a_digest_within_the_bound_is_one_bundle_over_the_whole_site(tmp_path):
-    site = _site(tmp_path / "site", {"articles/a/index.html": ("Wire", "Orontes bridge reopens.")})
-    index_site(site)
-    assert [p.name for p in site.iterdir() if p.name.startswith("pagefind")] == ["pagefind"]
-    assert json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8")) == {"shards": 1}
-    assert _fragment_urls(site / "pagefind") == {"/articles/a/"}
+def test_records_within_the_bound_are_one_bundle(tmp_path):
+    index_records(_records({"a": ("Wire", "Orontes bridge reopens.")}), tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["pagefind"]
+    assert json.loads((tmp_path / "pagefind" / "shards.json").read_text(encoding="utf-8")) == {"shards": 1}
+    assert [fragment["url"] for fragment in _fragments(tmp_path / "pagefind")] == ["/articles/a/"]
 
 
-def test_a_failing_shard_is_named(tmp_path, monkeypatch):
-    site = _site(tmp_path / "site", {f"articles/a{n}/index.html": ("Wire", "Orontes " * 100) for n in range(2)})
+def test_no_records_is_a_count_of_zero_and_no_bundle(tmp_path):
+    index_records({}, tmp_path)
+    assert [p.name for p in (tmp_path / "pagefind").iterdir()] == ["shards.json"]
+    assert json.loads((tmp_path / "pagefind" / "shards.json").read_text(encoding="utf-8")) == {"shards": 0}
+
+
+def test_a_failing_shard_is_named_when_the_indexing_is_finished(tmp_path, monkeypatch):
+    records = _records({f"a{n}": ("Wire", "Orontes " * 100) for n in range(2)})
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    indexing = SearchIndexing(records, tmp_path, shard_text_bytes=500)
     with pytest.raises(InputError, match=r"search index: Pagefind could not run \(shard 1 of 2, "):
-        index_site(site, shard_text_bytes=500)
+        indexing.finish()
 
 
-@pytest.mark.parametrize("quoted", [
-    '<link rel="alternate" title="Bad x data-pagefind-body y" href="feed.xml">',
-    "<a title='Bad  data-pagefind-body=1 ' href='x'>",
-    '<meta content="&lt;div data-pagefind-body&gt;">',
-])
-def test_an_attribute_value_that_spells_the_marker_is_not_an_indexed_region(quoted):
-    page = f"<html><head>{quoted}</head><body><p>Outlet page</p></body></html>".encode()
-    assert indexed_text_bytes(page) is None
-    marked = page.replace(b"<body>", b'<body><div class="md" data-pagefind-body>')
-    assert indexed_text_bytes(marked) == len(b"Outlet page")
+def test_a_cancelled_indexing_runs_no_further_shard(tmp_path, monkeypatch):
+    """A failed build cancels: the shard under way ends, no other starts, no manifest is written."""
+    records = _records({f"a{n}": ("Wire", "Orontes " * 100) for n in range(3)})
+    cancelled = threading.Event()
+    runs = []
+
+    def pagefind(*arguments, shard=""):
+        runs.append(shard)
+        cancelled.set()
+
+    monkeypatch.setattr("digest.site.search._pagefind", pagefind)
+    index_records(records, tmp_path, 500, cancelled)
+    assert runs == ["shard 1 of 3, "] and not (tmp_path / "pagefind" / "shards.json").exists()

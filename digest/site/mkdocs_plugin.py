@@ -37,7 +37,7 @@ from digest.pipeline import build_pages
 from digest.records import RenderedSite
 from digest.site.page_cache import CACHED_PAGE_TEMPLATE, PageCache, nav_paths, page_key, site_fingerprint
 from digest.site.render import TEMPLATES_DIR, directory_url, file_url, fill_fragments
-from digest.site.search import SHARD_TEXT_BYTES, index_site
+from digest.site.search import SHARD_TEXT_BYTES, SearchIndexing, search_record
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -142,7 +142,18 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             uri = asset.relative_to(ASSETS_DIR).as_posix()
             if files.get_file_from_path(uri) is None:  # a digest's docs/ may replace an asset
                 files.append(File.generated(config, uri, abs_src_path=str(asset)))
+        self._start_search_indexing(config, files)
         return files
+
+    def _start_search_indexing(self, config, files: Files) -> None:
+        """Hand the indexed pages to Pagefind now, at the paths MkDocs writes them to, so that it
+        indexes while MkDocs renders."""
+        language = str(config.theme.get("language") or "en")
+        records = {
+            files.get_file_from_path(page.path).dest_uri: search_record(page, language)
+            for page in self.site.pages if page.search_filters
+        }
+        self.search_indexing = SearchIndexing(records, Path(config.site_dir), self.config.search_shard_bytes)
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.src_uri in self.cached_html:
@@ -169,7 +180,12 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_post_build(self, config) -> None:
         if self.page_cache:
             self.page_cache.prune()
-        index_site(Path(config.site_dir), self.config.search_shard_bytes)
+        self.search_indexing.finish()
+
+    def on_build_error(self, error: Exception) -> None:
+        indexing = getattr(self, "search_indexing", None)
+        if indexing is not None:
+            indexing.cancel()
 
 
 def _plugins_with_digest_options(config_file: Path, options: dict[str, str]) -> list:

@@ -171,22 +171,17 @@ _BLOCK_HTML = re.compile(r"<(?:/div>|(?:address|article|aside|blockquote|details
 _YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when installed: pages are many
 
 
-def _front_matter(
-    title: str, citation: list[tuple[str, str]] = (), feeds: list[tuple[str, str]] = (), search_filters: dict | None = None
-) -> str:
+def _front_matter(title: str, citation: list[tuple[str, str]] = (), feeds: list[tuple[str, str]] = ()) -> str:
     """The page's front matter: its title, and what the theme puts in the page for it.
 
     ``citation`` holds Highwire Press meta tags, ``feeds`` (title, site-relative path) the Atom
-    feeds the page links to, ``search_filters`` the page's Pagefind filters; the theme override
-    prints each as an HTML-escaped attribute value.
+    feeds the page links to; the theme override prints each as an HTML-escaped attribute value.
     """
     meta: dict[str, object] = {"title": plain_title(title)}
     if citation:
         meta["citation"] = [[name, heading_text(value)] for name, value in citation]
     if feeds:
         meta["feeds"] = [{"title": heading_text(feed_title), "href": path} for feed_title, path in feeds]
-    if search_filters:
-        meta["search_filters"] = {name: heading_text(value) for name, value in search_filters.items()}
     # One line per value (no wrapping), so that no value can ever put a "---" line into the block.
     text = yaml.dump(meta, Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False, width=2**30)
     return "---\n" + text + "---\n\n"
@@ -284,8 +279,9 @@ class Renderer:
         feeds = [(feed_title(self.digest, "all articles"), DIGEST_FEED), *feeds]
         body = self.env.get_template(template).render(page_path=path, digest=self.digest, feeds=feeds, **context)
         source, fragments = self.set_aside(body)
-        return Page(path=path, source=_front_matter(title, citation, feeds, search_filters) + source, title=title,
-                    fragments=fragments)
+        filters = tuple((name, heading_text(value)) for name, value in (search_filters or {}).items())
+        return Page(path=path, source=_front_matter(title, citation, feeds) + source, title=title,
+                    fragments=fragments, search_filters=filters)
 
     def set_aside(self, body: str) -> tuple[str, tuple[tuple[str, str], ...]]:
         """The page's Markdown with each stretch of HTML between its headings replaced by a
@@ -319,7 +315,7 @@ class Renderer:
         return f'<div data-digest-fragment="{self._token}-{self._fragments}"></div>'
 
     def search_filters(self, article: EnrichedArticle, story: Story | None) -> dict[str, str]:
-        """What a reader can narrow a search by; the theme writes them as Pagefind filters."""
+        """What a reader can narrow a search by: the article's search record carries them as Pagefind filters."""
         outlet = self.digest.outlets.get(article.outlet_id or "")
         filters = {
             "outlet": self.outlet_name(article.outlet_id) if article.outlet_id else UNATTRIBUTED,

@@ -1,35 +1,44 @@
-"""Search that scales: Pagefind indexes the built site's article pages.
+"""Search that scales: Pagefind indexes the article pages the core hands it, beside the engine.
 
 Material's lunr search ships the whole index to every reader (80 MB at 10,000 articles).
 Pagefind splits its index into chunks by word, so a reader's query downloads only the chunks
 for its words and the fragments of the results it shows. The binary comes inside the
-``pagefind[bin]`` wheel from PyPI, so nothing is fetched at build time. Pages are chosen and
-filtered by attributes the theme override writes (digest/site/templates/overrides/main.html).
+``pagefind[bin]`` wheel from PyPI, so nothing is fetched at build time.
+
+Pagefind reads records, not the built site: each indexed page (an article, whose Page carries
+search filters) becomes a small HTML file holding only its indexed content and its filters
+(``search_record``), at the path the engine writes the page to, so result URLs are the site's.
+Nothing in a record waits for the engine, so the indexing runs in the background
+(``SearchIndexing``) while the engine renders pages through the theme, on the machine's other
+core: a cold build no longer pays for Pagefind after the engine, and Pagefind no longer parses
+the theme's chrome around every article.
 
 Pagefind's memory grows with the text it indexes (about 45 MiB per MB of indexed text: 2.4 GB
 at 10,000 articles in one run; bench/README.md, "Peak memory is Pagefind's"). So a large digest
-is indexed in shards, one Pagefind run after another: the article pages are dealt into shards
-of at most ``SHARD_TEXT_BYTES`` of text, each shard is a temporary folder of hard links that
-mirrors the site's paths (so result URLs stay right), and its bundle is written to
-``pagefind/`` (the first) or ``pagefind-N/``. ``pagefind/shards.json`` gives their number;
-the search box (assets/javascripts/search.js) merges them with Pagefind's ``mergeIndex``,
-which sums results and filter counts across bundles. A digest whose text fits one shard is
-indexed in one run over the whole site, as before.
+is indexed in shards, one Pagefind run after another: the records are dealt into shards of at
+most ``SHARD_TEXT_BYTES`` of text, and each shard's bundle is written to ``pagefind/`` (the
+first) or ``pagefind-N/``. ``pagefind/shards.json`` gives their number (0 when nothing is indexed); the search box
+(assets/javascripts/search.js) merges them with Pagefind's ``mergeIndex``, which sums results
+and filter counts across bundles.
 """
 
 from __future__ import annotations
 
 import heapq
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 from digest.errors import InputError
+from digest.records import Page
+from digest.site.escaping import attribute_value, text_node
+from digest.site.render import fill_fragments
 
 BUNDLE_DIR = "pagefind"
 MANIFEST = "shards.json"  # inside BUNDLE_DIR: {"shards": N}
@@ -37,24 +46,44 @@ MANIFEST = "shards.json"  # inside BUNDLE_DIR: {"shards": N}
 # beside it has room under 1.5 GB; and few shards, since each adds an index chunk (about 20 KB)
 # to every word of a query: 3 shards at 10,000 articles.
 SHARD_TEXT_BYTES = 20_000_000
+RECORDS_PREFIX = ".pagefind-records-"  # inside the site folder while a shard is indexed
 
-# The indexed region's tag (main.html's, or a template's own): content cannot write a "<", and
-# the attribute is read as an attribute, past whole quoted values, so an escaped value that
-# spells " data-pagefind-body " (a feed title from an outlet's name) is not one.
-_BODY = re.compile(
-    rb"""<[a-zA-Z][^\s/>]*(?:\s+[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*?\s+data-pagefind-body(?=[\s=/>])""")
-_TAG = re.compile(rb"<[^>]*>")
-_SPACE = re.compile(rb"\s+")
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+_HEADING = re.compile(r"^(#{1,6}) ([^\n]*)$", re.MULTILINE)
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
 
 
-def indexed_text_bytes(html: bytes) -> int | None:
-    """Bytes of text in a page's indexed region (tags out, spaces collapsed), None if not indexed.
+def search_record(page: Page, language: str) -> str:
+    """The page as Pagefind should index it: its content and filters, none of the theme.
 
-    What predicts Pagefind's peak memory: neither a page count nor HTML bytes do (the theme's
-    chrome is most of a short article's HTML), the text does, to within 31 MiB on six samples.
+    The content is the page's own HTML (its fragments) with its Markdown headings as HTML
+    headings; anything else a digest's own template wrote as Markdown is indexed as the text it
+    is. Every value from content is already escaped in the fragments, and the title and filters
+    are escaped here, so a record is as inert as the page.
     """
-    found = _BODY.search(html)
-    return None if found is None else len(_SPACE.sub(b" ", _TAG.sub(b"", html[found.start():])))
+    body = _HEADING.sub(_html_heading, _FRONT_MATTER.sub("", page.source, count=1))
+    filters = "".join(
+        f'<span data-pagefind-filter="{attribute_value(name)}[data-value]" data-value="{attribute_value(value)}"></span>'
+        for name, value in page.search_filters
+    )
+    return (f'<!doctype html><html lang="{attribute_value(language)}"><head><meta charset="utf-8">'
+            f"<title>{text_node(page.title)}</title></head><body><div data-pagefind-body>{filters}"
+            f"{fill_fragments(body, page.fragments)}</div></body></html>\n")
+
+
+def _html_heading(match: re.Match) -> str:
+    level = len(match.group(1))
+    return f"<h{level}>{match.group(2)}</h{level}>"
+
+
+def text_bytes(html: str) -> int:
+    """Bytes of text in a record (tags out, spaces collapsed): what predicts Pagefind's peak memory.
+
+    Neither a page count nor HTML bytes do (chrome and markup are most of a short page), the
+    text does, to within 31 MiB on six samples.
+    """
+    return len(_SPACE.sub(" ", _TAG.sub("", html)).encode("utf-8"))
 
 
 def deal_shards(pages: dict[str, int], limit: int) -> list[list[str]]:
@@ -76,33 +105,63 @@ def bundle_dir(n: int) -> str:
     return BUNDLE_DIR if n == 0 else f"{BUNDLE_DIR}-{n}"
 
 
-def index_site(site_dir: Path, shard_text_bytes: int = SHARD_TEXT_BYTES) -> None:
-    """Write the search bundle(s) into ``site_dir/pagefind/`` (and ``pagefind-N/`` for more shards)."""
-    pages = {}
-    for path in site_dir.rglob("*.html"):
-        size = indexed_text_bytes(path.read_bytes())
-        if size is not None:
-            pages[path.relative_to(site_dir).as_posix()] = size
-    shards = deal_shards(pages, shard_text_bytes)
-    if len(shards) <= 1:
-        _pagefind("--site", str(site_dir), "--output-subdir", BUNDLE_DIR)
-    else:
-        for n, shard in enumerate(shards):
-            bundle = site_dir / bundle_dir(n)
-            shutil.rmtree(bundle, ignore_errors=True)
-            with tempfile.TemporaryDirectory(prefix=".pagefind-shard-", dir=site_dir) as mirror:
-                for page in shard:
-                    _link(site_dir / page, Path(mirror, page))
-                _pagefind("--site", mirror, "--output-path", str(bundle), shard=f"shard {n + 1} of {len(shards)}, ")
-    (site_dir / BUNDLE_DIR / MANIFEST).write_text(json.dumps({"shards": max(1, len(shards))}) + "\n", encoding="utf-8")
+def index_records(records: Mapping[str, str], site_dir: Path, shard_text_bytes: int = SHARD_TEXT_BYTES,
+                  cancelled: threading.Event | None = None) -> None:
+    """Write the search bundle(s) of ``records`` (site path of the page -> record) into ``site_dir``.
+
+    Each shard's records are written to a hidden folder in the site that mirrors the pages'
+    paths, Pagefind indexes it into the shard's bundle, and the folder goes. ``cancelled`` stops
+    the work between steps (a failed build).
+    """
+    shards = deal_shards({path: text_bytes(html) for path, html in records.items()}, shard_text_bytes)
+    site_dir.mkdir(parents=True, exist_ok=True)  # the engine may not have written a page yet
+    for n, shard in enumerate(shards):
+        if cancelled is not None and cancelled.is_set():
+            return
+        bundle = site_dir / bundle_dir(n)
+        shutil.rmtree(bundle, ignore_errors=True)
+        with tempfile.TemporaryDirectory(prefix=RECORDS_PREFIX, dir=site_dir) as folder:
+            for page in shard:
+                target = Path(folder, page)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(records[page], encoding="utf-8")
+            where = f"shard {n + 1} of {len(shards)}, " if len(shards) > 1 else ""
+            _pagefind("--site", folder, "--output-path", str(bundle), shard=where)
+    # No records (a digest with no articles yet): no bundle, Pagefind refuses to write an empty
+    # one; the search box reads the count 0 and finds nothing.
+    (site_dir / BUNDLE_DIR).mkdir(exist_ok=True)
+    (site_dir / BUNDLE_DIR / MANIFEST).write_text(json.dumps({"shards": len(shards)}) + "\n", encoding="utf-8")
 
 
-def _link(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links
-        shutil.copyfile(source, target)
+class SearchIndexing:
+    """``index_records`` on a thread of its own, started as soon as the records exist.
+
+    The thread spends its time waiting for Pagefind's process, so it does not hold up the
+    engine's rendering in this one; ``finish`` waits for it and reports its failure.
+    """
+
+    def __init__(self, records: Mapping[str, str], site_dir: Path, shard_text_bytes: int = SHARD_TEXT_BYTES):
+        self._cancelled = threading.Event()
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(records, site_dir, shard_text_bytes), name="digest-search-index", daemon=True)
+        self._thread.start()
+
+    def _run(self, records: Mapping[str, str], site_dir: Path, shard_text_bytes: int) -> None:
+        try:
+            index_records(records, site_dir, shard_text_bytes, self._cancelled)
+        except BaseException as err:  # reported by finish(), in the build's own thread
+            self._failure = err
+
+    def finish(self) -> None:
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+
+    def cancel(self) -> None:
+        """Stop after the Pagefind run under way (a failed build), and wait for it."""
+        self._cancelled.set()
+        self._thread.join()
 
 
 def _pagefind(*arguments: str, shard: str = "") -> None:

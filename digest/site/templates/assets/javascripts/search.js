@@ -32,24 +32,32 @@
 
   // A large digest is indexed in shards (digest/site/search.py): pagefind/ and pagefind-1/, ...,
   // counted in pagefind/shards.json and merged here; Pagefind then sums results and filter
-  // counts across them. No manifest (an older site) means one bundle.
+  // counts across them. No manifest (an older site) means one bundle; 0 means no article is
+  // indexed yet, and there is no bundle to load.
   function shardCount() {
     return fetch(root + "pagefind/shards.json", { cache: "no-cache" })
       .then(function (response) { return response.ok ? response.json() : {}; })
       .then(function (manifest) {
         var count = manifest.shards;
-        return Number.isInteger(count) && count > 0 && count <= 1000 ? count : 1;
+        return Number.isInteger(count) && count >= 0 && count <= 1000 ? count : 1;
       }, function () { return 1; });
   }
+  var NOTHING_INDEXED = {
+    search: function () { return Promise.resolve({ results: [] }); },
+    filters: function () { return Promise.resolve({}); }
+  };
 
   function load() {
     if (!pagefind) {
-      pagefind = Promise.all([import(root + "pagefind/pagefind.js"), shardCount()]).then(function (loaded) {
-        var module = loaded[0], merges = [];
-        // noWorker: the worker script would be a second copy of pagefind.js (40 KB) per reader.
-        module.options({ baseUrl: root, noWorker: true });
-        for (var n = 1; n < loaded[1]; n++) merges.push(module.mergeIndex(root + "pagefind-" + n + "/", { baseUrl: root }));
-        return Promise.all(merges).then(function () { return module; });
+      pagefind = shardCount().then(function (count) {
+        if (count === 0) return NOTHING_INDEXED;
+        return import(root + "pagefind/pagefind.js").then(function (module) {
+          var merges = [];
+          // noWorker: the worker script would be a second copy of pagefind.js (40 KB) per reader.
+          module.options({ baseUrl: root, noWorker: true });
+          for (var n = 1; n < count; n++) merges.push(module.mergeIndex(root + "pagefind-" + n + "/", { baseUrl: root }));
+          return Promise.all(merges).then(function () { return module; });
+        });
       });
     }
     return pagefind;
