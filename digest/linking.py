@@ -14,9 +14,12 @@ its automatic story.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import re
+import sys
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -54,9 +57,7 @@ def link(articles: Sequence[EnrichedArticle], settings: LinkSettings = DEFAULT_S
         return Links(related={}, stories={}, story_of={})
     from sklearn.feature_extraction.text import TfidfVectorizer  # a second to import: only when links are computed
 
-    vectorizer = TfidfVectorizer(
-        sublinear_tf=True, stop_words="english", strip_accents="unicode", dtype=np.float32
-    )
+    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", preprocessor=_folded, dtype=np.float32)
     try:
         matrix = vectorizer.fit_transform(_linking_texts(articles, settings)).tocsr()
         terms = vectorizer.get_feature_names_out()
@@ -95,6 +96,19 @@ def _linking_texts(articles: Sequence[EnrichedArticle], settings: LinkSettings) 
         parts += [" ".join(_url_words(article.url)), " ".join(entity_tokens), *body]
         texts.append("\n".join(parts))
     return texts
+
+
+@functools.lru_cache(maxsize=1)
+def _combining_marks() -> dict[int, None]:
+    """str.translate's table deleting every combining character (built once: 0.2 s)."""
+    return {code: None for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code))}
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents: scikit-learn's ``lowercase`` then ``strip_accents="unicode"``,
+    whose per-character loop was a third of link() at 10,000 articles; the same text, in C."""
+    text = text.lower()
+    return text if text.isascii() else unicodedata.normalize("NFKD", text).translate(_combining_marks())
 
 
 def _outlet_boilerplate(articles: Sequence[EnrichedArticle]) -> set[tuple[str, str]]:
