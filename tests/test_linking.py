@@ -3,9 +3,10 @@
 from dataclasses import replace
 
 import pytest
-from sklearn.feature_extraction.text import TfidfVectorizer
+from hypothesis import given, strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer, strip_accents_unicode
 
-from digest.linking import DEFAULT_SETTINGS, _candidate_pairs, link
+from digest.linking import DEFAULT_SETTINGS, _candidate_pairs, _folded, link
 from digest.records import EditorialOverrides, EnrichedArticle, EntityMention
 
 
@@ -152,3 +153,9 @@ def test_a_rebuild_in_the_same_process_links_again_only_when_linking_inputs_chan
     (content / "articles" / "a0.yml").write_text("title: A new headline\n")
     pipeline.assemble_digest(content, cache)
     assert calls == [3, 3]
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))) | st.sampled_from(["Café DÉJÀ vu …", "ﬁ ½ Ｆｕｌｌ", "İstanbul ǅ ẞ", "\u0301a\u0308"]))
+def test_terms_are_folded_as_scikit_learn_folds_them(text):
+    """link() hands scikit-learn text already folded; its own lowercase and unicode accent strip are the oracle."""
+    assert _folded(text) == strip_accents_unicode(text.lower())
