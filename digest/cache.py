@@ -215,11 +215,19 @@ class NormalizationCache:
         if isinstance(result, CaptureRefused):
             fields = {"refused": {"message": result.message, "line": result.line, "column": result.column}}
         else:
-            fields = dataclasses.asdict(result)
+            fields = _normalized_fields(result)
         self._entries.put(self._key(capture, hints, recurring), fields)
 
     def prune(self) -> int:
         return self._entries.prune()
+
+
+def _normalized_fields(article: NormalizedArticle) -> dict:
+    """The article as JSON-ready fields. Not dataclasses.asdict, which deep-copies every
+    paragraph: the build's own thread does this for every capture while the workers normalize."""
+    fields = {field.name: getattr(article, field.name) for field in dataclasses.fields(article)}
+    fields["figures"] = [dataclasses.asdict(figure) for figure in article.figures]
+    return fields
 
 
 def _normalized_article(fields: dict) -> NormalizedArticle:
