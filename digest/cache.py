@@ -126,7 +126,7 @@ class JsonCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
-                json.dump(value, tmp, ensure_ascii=False)
+                tmp.write(json.dumps(value, ensure_ascii=False))  # dumps encodes in C; dump to a file does not
             os.replace(tmp.name, path)
         except OSError:
             pass  # the cache is an optimisation; a read-only disk must not fail the build

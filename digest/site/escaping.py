@@ -53,7 +53,9 @@ def shown_text(text: object) -> str:
 def heading_text(text: object) -> str:
     """Text for a title, a heading or a name: one line, nothing invisible that could reorder or hide it."""
     shown = _INVISIBLE_IN_NAMES.sub("", shown_text(text))
-    return " ".join("".join(ch for ch in shown if ch in "\u200c\u200d" or unicodedata.category(ch) != "Cf").split())
+    if not shown.isascii():  # every format character (Cf) is outside ASCII: most names skip the loop
+        shown = "".join(ch for ch in shown if ch in "\u200c\u200d" or unicodedata.category(ch) != "Cf")
+    return " ".join(shown.split())
 
 
 # Characters that draw a blank though their category says symbol: the Braille blank and the
