@@ -165,9 +165,15 @@ def _bibtex_url(url: str) -> str:
     return url.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")
 
 
+def json_array(items: Iterable[object]) -> bytes:
+    """A JSON array with one item a line: as readable in a diff as indented JSON, and encoded by
+    json's C encoder, which indentation turns off (a 15 MB articles.json took seconds)."""
+    return ("[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in items) + "\n]").encode("utf-8")
+
+
 def digest_csl_json(items: Iterable[dict]) -> bytes:
     """The whole digest as one CSL-JSON array."""
-    return json.dumps(list(items), ensure_ascii=False, indent=1).encode("utf-8")
+    return json_array(items)
 
 
 def _spreadsheet_safe(value: object) -> str:

@@ -11,7 +11,6 @@ engine parses. Links between pages are computed here, for the engine's URL style
 from __future__ import annotations
 
 import functools
-import json
 import posixpath
 import re
 import secrets
@@ -25,7 +24,7 @@ import yaml
 from markupsafe import Markup
 
 from digest.attribution import Attribution, claim_confirmed
-from digest.citation import bibtex_entry, csl_item, csv_row, digest_csl_json, digest_csv, highwire_tags
+from digest.citation import bibtex_entry, csl_item, csv_row, digest_csl_json, digest_csv, highwire_tags, json_array
 from digest.disagreements import contradicted_claims, story_disagreements
 from digest.figures import counted_thing, sentence_around
 from digest.paths import safe_name
@@ -454,7 +453,7 @@ def _articles_json(digest: LinkedDigest, page_url: Callable[[str], str]) -> byte
                 },
             }
         )
-    return json.dumps({"articles": records}, ensure_ascii=False, indent=1).encode("utf-8")
+    return b'{"articles": ' + json_array(records) + b"}\n"
 
 
 MAX_CLAIM_SHOWN = 60
