@@ -253,5 +253,5 @@ def build_pages(
 ) -> RenderedSite:
     """Content folder in, Markdown pages and data files out: what any site engine needs."""
     digest, problems = assemble_digest(content_dir, cache_dir, show_progress, workers)
-    site = render_site(digest, page_url, template_overrides)
+    site = render_site(digest, page_url, template_overrides, jobs=workers.local_jobs)
     return dataclasses.replace(site, problems=tuple(problems))

@@ -133,3 +133,16 @@ def test_every_listing_that_grows_with_the_digest_is_paginated():
             # every page links every other page of its listing
             assert hrefs == {relative_url(directory_url(path), directory_url(o)) for o in listing if o != path}, path
         assert sorted(seen) == sorted(a.id for a in articles), first
+
+
+def test_article_pages_rendered_by_forked_workers_are_the_pages_this_process_renders(monkeypatch):
+    """A large digest's article pages come from forked workers; the site must not depend on it."""
+    monkeypatch.setattr("digest.site.render.PARALLEL_ARTICLES", 2)
+    articles = [_article(f"a{i:03d}", outlet_id="wire", outlet_name="The Wire", published=f"2020-01-{1 + i % 28:02d}",
+                         summary=f"Summary *{i}*.") for i in range(23)]
+    digest = _digest(articles, {"wire": WIRE}, {"a000": (RelatedLink("a001", "Same story"),)})
+    alone, forked = render_site(digest, jobs=1), render_site(digest, jobs=2)
+    assert [(p.path, p.title, p.markdown, p.search_filters) for p in forked.pages] == \
+        [(p.path, p.title, p.markdown, p.search_filters) for p in alone.pages]
+    assert forked.data_files == alone.data_files
+    assert sum(p.path.startswith("articles/a") for p in forked.pages) == len(articles)

@@ -11,11 +11,13 @@ engine parses. Links between pages are computed here, for the engine's URL style
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import posixpath
 import re
 import secrets
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -611,8 +613,87 @@ def _overview(renderer: Renderer, extras: SiteExtras, ordered: list[EnrichedArti
     return {"months_chart": months_chart, "months_grid": grid, "ratings_chart": RATINGS_CHART, "ratings": ratings}
 
 
+def _article_page(renderer: Renderer, claims: dict, article: EnrichedArticle) -> tuple[Page, dict[str, bytes]]:
+    """One article's page and its citation files."""
+    digest = renderer.digest
+    extras = SiteExtras(renderer, renderer.page_url)
+    path = article_page(article.id)
+    story = _shared_story(digest, article.id)
+    outlet_feeds = [(feed_title(digest, renderer.outlet_name(article.outlet_id)), feed_path("outlets", article.outlet_id))] if article.outlet_id else []
+    page = renderer.page(
+        "article.md.j2", path, article.title, search_filters=renderer.search_filters(article, story),
+        citation=extras.citations(article), feeds=outlet_feeds,
+        contradicted=claims.get(article.id, []),
+        article=article,
+        outlet=digest.outlets.get(article.outlet_id or ""),
+        attribution_note=ATTRIBUTION_NOTES.get(article.outlet_source or ""),
+        unconfirmed_claim=_unconfirmed_claim(article, digest),
+        paragraphs=renderer.paragraphs_with_entity_links(article, path),
+        related=[(renderer.by_id[r.id], r) for r in digest.related.get(article.id, ()) if r.id in renderer.by_id],
+        story=story,
+    )
+    return page, extras.files
+
+
+PARALLEL_ARTICLES = 1000  # below this, forking workers costs more than it saves
+_forked_renderer: tuple[Renderer, dict] | None = None  # what forked workers render with (set before the fork)
+
+
+def _render_articles(renderer: Renderer, claims: dict, articles) -> tuple[list[Page], dict[str, bytes]]:
+    pages, files = [], {}
+    for article in articles:
+        page, written = _article_page(renderer, claims, article)
+        pages.append(page)
+        files.update(written)
+    return pages, files
+
+
+def _render_forked(start: int, stop: int) -> tuple[list[Page], dict[str, bytes]]:
+    renderer, claims = _forked_renderer  # type: ignore[misc]
+    return _render_articles(renderer, claims, renderer.digest.articles[start:stop])
+
+
+class ArticlePages:
+    """The article pages, rendered by ``jobs`` forked processes while this one renders the rest.
+
+    Article pages are most of a large digest's rendering and each depends only on the linked
+    digest, which a forked worker has without copying it; the pages come back in the articles'
+    order, so the site is the same however many workers made it. Where processes cannot be
+    forked (Windows, macOS' default), or for one job, this process renders them itself.
+    """
+
+    def __init__(self, renderer: Renderer, claims: dict, jobs: int = 1):
+        self._inline = jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods()
+        self._renderer, self._claims = renderer, claims
+        if self._inline:
+            return
+        global _forked_renderer
+        _forked_renderer = (renderer, claims)
+        articles = len(renderer.digest.articles)
+        chunk = -(-articles // (jobs * 4))  # a few chunks a worker, so none waits long for the last
+        self._pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+        self._chunks = [self._pool.submit(_render_forked, start, min(start + chunk, articles))
+                        for start in range(0, articles, chunk)]
+
+    def collect(self) -> tuple[list[Page], dict[str, bytes]]:
+        if self._inline:
+            return _render_articles(self._renderer, self._claims, self._renderer.digest.articles)
+        global _forked_renderer
+        pages, files = [], {}
+        try:
+            for chunk in self._chunks:
+                chunk_pages, chunk_files = chunk.result()
+                pages.extend(chunk_pages)
+                files.update(chunk_files)
+        finally:
+            self._pool.shutdown(cancel_futures=True)
+            _forked_renderer = None
+        return pages, files
+
+
 def render_site(
-    digest: LinkedDigest, page_url: Callable[[str], str] = directory_url, template_overrides: tuple[Path, ...] = ()
+    digest: LinkedDigest, page_url: Callable[[str], str] = directory_url, template_overrides: tuple[Path, ...] = (),
+    jobs: int = 1,
 ) -> RenderedSite:
     renderer = Renderer(digest, page_url, template_overrides)
     extras = SiteExtras(renderer, page_url)
@@ -637,25 +718,8 @@ def render_site(
             claims.update(contradicted_claims(found))
 
     pages.extend(renderer.paginated("articles_index.md.j2", "articles/index.md", "All articles", "articles", ordered))
-
-    for article in digest.articles:
-        path = article_page(article.id)
-        story = _shared_story(digest, article.id)
-        outlet_feeds = [(feed_title(digest, renderer.outlet_name(article.outlet_id)), feed_path("outlets", article.outlet_id))] if article.outlet_id else []
-        pages.append(
-            renderer.page(
-                "article.md.j2", path, article.title, search_filters=renderer.search_filters(article, story),
-                citation=extras.citations(article), feeds=outlet_feeds,
-                contradicted=claims.get(article.id, []),
-                article=article,
-                outlet=digest.outlets.get(article.outlet_id or ""),
-                attribution_note=ATTRIBUTION_NOTES.get(article.outlet_source or ""),
-                unconfirmed_claim=_unconfirmed_claim(article, digest),
-                paragraphs=renderer.paragraphs_with_entity_links(article, path),
-                related=[(renderer.by_id[r.id], r) for r in digest.related.get(article.id, ()) if r.id in renderer.by_id],
-                story=story,
-            )
-        )
+    articles_at = len(pages)
+    article_pages = ArticlePages(renderer, claims, jobs if len(digest.articles) >= PARALLEL_ARTICLES else 1)
 
     by_outlet: dict[str, list[EnrichedArticle]] = defaultdict(list)
     for article in ordered:
@@ -679,6 +743,9 @@ def render_site(
     )
 
     pages.extend(_coverage_pages(renderer, ordered, disagreements, extras))
+    rendered, citation_files_written = article_pages.collect()
+    pages[articles_at:articles_at] = rendered
+    extras.files.update(citation_files_written)
 
     nav = (
         ("Home", "index.md"), ("Articles", "articles/index.md"), ("Stories", "stories/index.md"),
