@@ -18,7 +18,7 @@ import pytest
 
 from digest.errors import InputError
 from digest.records import Page
-from digest.site.search import SearchIndexing, deal_shards, index_records, search_record, text_bytes
+from digest.site.search import SearchIndexing, deal_shards, index_pages, search_record, text_bytes
 
 
 def _page(name: str, outlet: str, text: str) -> Page:
@@ -32,8 +32,8 @@ def _page(name: str, outlet: str, text: str) -> Page:
     )
 
 
-def _records(pages: dict[str, tuple[str, str]]) -> dict[str, str]:
-    return {f"articles/{name}/index.html": search_record(_page(name, *value), "en") for name, value in pages.items()}
+def _pages(pages: dict[str, tuple[str, str]]) -> list[tuple[str, Page]]:
+    return [(f"articles/{name}/index.html", _page(name, *value)) for name, value in pages.items()]
 
 
 def _fragments(bundle: Path) -> list[dict]:
@@ -76,17 +76,16 @@ def test_pages_are_dealt_into_even_bounded_shards_the_same_way_every_time():
 
 
 def test_records_over_the_bound_are_indexed_in_shards_whose_urls_are_the_site_paths(tmp_path):
-    records = _records({f"a{n}": (f"Outlet {n}", f"Orontes bridge report number {n} " * 40) for n in range(5)})
+    records = _pages({f"a{n}": (f"Outlet {n}", f"Orontes bridge report number {n} " * 40) for n in range(5)})
     site = tmp_path / "site"
-    site.mkdir()
-    index_records(records, site, shard_text_bytes=2_500)
+    index_pages(records, "en", site, shard_text_bytes=2_500)
     bundles = sorted(p.name for p in site.iterdir() if p.name.startswith("pagefind"))
     count = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
     assert count >= 2 and bundles == ["pagefind"] + [f"pagefind-{n}" for n in range(1, count)]
     fragments = [_fragments(site / bundle) for bundle in bundles]
     assert all(fragments) and sum(map(len, fragments)) == len(records)
     urls = {fragment["url"] for shard in fragments for fragment in shard}
-    assert urls == {"/" + path.removesuffix("index.html") for path in records}
+    assert urls == {"/" + path.removesuffix("index.html") for path, _ in records}
     titles = {fragment["meta"]["title"] for shard in fragments for fragment in shard}
     assert titles == {f"a{n}" for n in range(5)}
     assert {tuple(fragment["filters"]["outlet"]) for shard in fragments for fragment in shard} == {(f"Outlet {n}",) for n in range(5)}
@@ -94,29 +93,29 @@ def test_records_over_the_bound_are_indexed_in_shards_whose_urls_are_the_site_pa
 
 
 def test_records_within_the_bound_are_one_bundle(tmp_path):
-    index_records(_records({"a": ("Wire", "Orontes bridge reopens.")}), tmp_path)
+    index_pages(_pages({"a": ("Wire", "Orontes bridge reopens.")}), "en", tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["pagefind"]
     assert json.loads((tmp_path / "pagefind" / "shards.json").read_text(encoding="utf-8")) == {"shards": 1}
     assert [fragment["url"] for fragment in _fragments(tmp_path / "pagefind")] == ["/articles/a/"]
 
 
 def test_no_records_is_a_count_of_zero_and_no_bundle(tmp_path):
-    index_records({}, tmp_path)
+    index_pages([], "en", tmp_path)
     assert [p.name for p in (tmp_path / "pagefind").iterdir()] == ["shards.json"]
     assert json.loads((tmp_path / "pagefind" / "shards.json").read_text(encoding="utf-8")) == {"shards": 0}
 
 
 def test_a_failing_shard_is_named_when_the_indexing_is_finished(tmp_path, monkeypatch):
-    records = _records({f"a{n}": ("Wire", "Orontes " * 100) for n in range(2)})
+    records = _pages({f"a{n}": ("Wire", "Orontes " * 100) for n in range(2)})
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
-    indexing = SearchIndexing(records, tmp_path, shard_text_bytes=500)
+    indexing = SearchIndexing(records, "en", tmp_path, shard_text_bytes=500)
     with pytest.raises(InputError, match=r"search index: Pagefind could not run \(shard 1 of 2, "):
         indexing.finish()
 
 
 def test_a_cancelled_indexing_runs_no_further_shard(tmp_path, monkeypatch):
     """A failed build cancels: the shard under way ends, no other starts, no manifest is written."""
-    records = _records({f"a{n}": ("Wire", "Orontes " * 100) for n in range(3)})
+    records = _pages({f"a{n}": ("Wire", "Orontes " * 100) for n in range(3)})
     cancelled = threading.Event()
     runs = []
 
@@ -125,5 +124,6 @@ def test_a_cancelled_indexing_runs_no_further_shard(tmp_path, monkeypatch):
         cancelled.set()
 
     monkeypatch.setattr("digest.site.search._pagefind", pagefind)
-    index_records(records, tmp_path, 500, cancelled)
+    index_pages(records, "en", tmp_path, 500, cancelled)
     assert runs == ["shard 1 of 3, "] and not (tmp_path / "pagefind" / "shards.json").exists()
+    assert list(tmp_path.iterdir()) == [], "the records are removed"

@@ -37,7 +37,7 @@ from digest.pipeline import build_pages
 from digest.records import RenderedSite
 from digest.site.page_cache import CACHED_PAGE_TEMPLATE, PageCache, nav_paths, page_key, site_fingerprint
 from digest.site.render import TEMPLATES_DIR, directory_url, file_url, fill_fragments
-from digest.site.search import SHARD_TEXT_BYTES, SearchIndexing, search_record
+from digest.site.search import SHARD_TEXT_BYTES, SearchIndexing
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -148,12 +148,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def _start_search_indexing(self, config, files: Files) -> None:
         """Hand the indexed pages to Pagefind now, at the paths MkDocs writes them to, so that it
         indexes while MkDocs renders."""
+        indexed = [(files.get_file_from_path(page.path).dest_uri, page) for page in self.site.pages if page.search_filters]
         language = str(config.theme.get("language") or "en")
-        records = {
-            files.get_file_from_path(page.path).dest_uri: search_record(page, language)
-            for page in self.site.pages if page.search_filters
-        }
-        self.search_indexing = SearchIndexing(records, Path(config.site_dir), self.config.search_shard_bytes)
+        self.search_indexing = SearchIndexing(indexed, language, Path(config.site_dir), self.config.search_shard_bytes)
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.src_uri in self.cached_html:

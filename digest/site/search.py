@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import heapq
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Sequence
 from pathlib import Path
 
 from digest.errors import InputError
@@ -105,28 +106,37 @@ def bundle_dir(n: int) -> str:
     return BUNDLE_DIR if n == 0 else f"{BUNDLE_DIR}-{n}"
 
 
-def index_records(records: Mapping[str, str], site_dir: Path, shard_text_bytes: int = SHARD_TEXT_BYTES,
-                  cancelled: threading.Event | None = None) -> None:
-    """Write the search bundle(s) of ``records`` (site path of the page -> record) into ``site_dir``.
+def index_pages(pages: Sequence[tuple[str, Page]], language: str, site_dir: Path,
+                shard_text_bytes: int = SHARD_TEXT_BYTES, cancelled: threading.Event | None = None) -> None:
+    """Write the search bundle(s) of ``pages`` ((site path the page is written to, page)) into ``site_dir``.
 
-    Each shard's records are written to a hidden folder in the site that mirrors the pages'
-    paths, Pagefind indexes it into the shard's bundle, and the folder goes. ``cancelled`` stops
-    the work between steps (a failed build).
+    Each page's record is made and written to a hidden folder in the site as it is measured,
+    so no record is held in memory; each shard's records are then moved to a folder that
+    mirrors the pages' paths, Pagefind indexes it into the shard's bundle, and the folder goes.
+    ``cancelled`` stops the work between shards (a failed build).
     """
-    shards = deal_shards({path: text_bytes(html) for path, html in records.items()}, shard_text_bytes)
     site_dir.mkdir(parents=True, exist_ok=True)  # the engine may not have written a page yet
-    for n, shard in enumerate(shards):
-        if cancelled is not None and cancelled.is_set():
-            return
-        bundle = site_dir / bundle_dir(n)
-        shutil.rmtree(bundle, ignore_errors=True)
-        with tempfile.TemporaryDirectory(prefix=RECORDS_PREFIX, dir=site_dir) as folder:
-            for page in shard:
-                target = Path(folder, page)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(records[page], encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix=RECORDS_PREFIX, dir=site_dir) as folder:
+        written = Path(folder, "records")
+        sizes = {}
+        for path, page in pages:
+            record = search_record(page, language)
+            sizes[path] = text_bytes(record)
+            (written / path).parent.mkdir(parents=True, exist_ok=True)
+            (written / path).write_text(record, encoding="utf-8")
+        shards = deal_shards(sizes, shard_text_bytes)
+        for n, shard in enumerate(shards):
+            if cancelled is not None and cancelled.is_set():
+                return
+            mirror = Path(folder, f"shard-{n}")
+            for path in shard:
+                (mirror / path).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(written / path, mirror / path)
+            bundle = site_dir / bundle_dir(n)
+            shutil.rmtree(bundle, ignore_errors=True)
             where = f"shard {n + 1} of {len(shards)}, " if len(shards) > 1 else ""
-            _pagefind("--site", folder, "--output-path", str(bundle), shard=where)
+            _pagefind("--site", str(mirror), "--output-path", str(bundle), shard=where)
+            shutil.rmtree(mirror)
     # No records (a digest with no articles yet): no bundle, Pagefind refuses to write an empty
     # one; the search box reads the count 0 and finds nothing.
     (site_dir / BUNDLE_DIR).mkdir(exist_ok=True)
@@ -134,22 +144,23 @@ def index_records(records: Mapping[str, str], site_dir: Path, shard_text_bytes: 
 
 
 class SearchIndexing:
-    """``index_records`` on a thread of its own, started as soon as the records exist.
+    """``index_pages`` on a thread of its own, started as soon as the pages exist.
 
-    The thread spends its time waiting for Pagefind's process, so it does not hold up the
-    engine's rendering in this one; ``finish`` waits for it and reports its failure.
+    The thread spends most of its time waiting for Pagefind's process, so it holds up the
+    engine's rendering in this one little; ``finish`` waits for it and reports its failure.
     """
 
-    def __init__(self, records: Mapping[str, str], site_dir: Path, shard_text_bytes: int = SHARD_TEXT_BYTES):
+    def __init__(self, pages: Sequence[tuple[str, Page]], language: str, site_dir: Path,
+                 shard_text_bytes: int = SHARD_TEXT_BYTES):
         self._cancelled = threading.Event()
         self._failure: BaseException | None = None
         self._thread = threading.Thread(
-            target=self._run, args=(records, site_dir, shard_text_bytes), name="digest-search-index", daemon=True)
+            target=self._run, args=(pages, language, site_dir, shard_text_bytes), name="digest-search-index", daemon=True)
         self._thread.start()
 
-    def _run(self, records: Mapping[str, str], site_dir: Path, shard_text_bytes: int) -> None:
+    def _run(self, pages: Sequence[tuple[str, Page]], language: str, site_dir: Path, shard_text_bytes: int) -> None:
         try:
-            index_records(records, site_dir, shard_text_bytes, self._cancelled)
+            index_pages(pages, language, site_dir, shard_text_bytes, self._cancelled)
         except BaseException as err:  # reported by finish(), in the build's own thread
             self._failure = err
 
