@@ -70,7 +70,7 @@ def extension_syntax(draw) -> str:
     text, payload = draw(WORDS), draw(PAYLOADS)
     return draw(st.sampled_from([
         f"!!! note \"{text}\"", f"??? {text}", f"{{: onclick=\"{payload}\" }}", f"{{: #id .class onclick={payload} }}",
-        f"{{ onclick={payload} }}", f'--8<-- "/etc/passwd"', "--8<-- \"mkdocs.yml\"", "[TOC]", "[[_TOC_]]",
+        f"{{ onclick={payload} }}", '--8<-- "/etc/passwd"', "--8<-- \"mkdocs.yml\"", "[TOC]", "[[_TOC_]]",
         f"*[{text}]: {payload}", f"[^{text}]", f"[^{text}]: {payload}", f"=== \"{text}\"", f"++{text}++", f"=={text}==",
         f"~~{text}~~", f"{text}{{#{text} onclick={payload}}}", ":material-alert:", "$$x$$",
     ]))
