@@ -108,6 +108,12 @@ class JsonCache:
         self._wanted.add(path)
         return path
 
+    @classmethod
+    def forget_remembered(cls) -> None:
+        """Drop the entries kept in memory: a one-off build reads none twice, and at 10,000
+        articles they hold every article's text a second time while the engine renders."""
+        cls._remembered.clear()
+
     def get(self, key_parts: Iterable[object], decode: Callable[[Any], T]) -> T | None:
         path = self._path(key_parts)
         try:

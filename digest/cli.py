@@ -58,6 +58,7 @@ def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir
     """Build the whole site from CONTENT into SITE-DIR."""
     from mkdocs.exceptions import MkDocsException
 
+    from digest.cache import JsonCache
     from digest.errors import InputError
     from digest.site.mkdocs_plugin import build_with_mkdocs, load_mkdocs_config, page_url_style
     from digest.pipeline import build_pages
@@ -74,6 +75,7 @@ def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir
             template_overrides=plugin.template_overrides(config),
             workers=_workers(jobs, dask_scheduler),
         )
+        JsonCache.forget_remembered()
         report(site.problems)
         if strict and site.problems:
             raise click.ClickException(f"{len(site.problems)} problem(s) in {content_dir}; strict build stopped, site left as it was")
