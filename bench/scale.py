@@ -15,7 +15,9 @@ For each size, in one run (so that a busy machine slows both sides alike):
   for). Serve starts after the two builds, with their caches; its pages differ from the built
   site's (MkDocs gives them the server's address as site URL), so its first build renders every
   page through the theme and keeps them in its own page cache for the rebuilds.
-Peak memory is the largest resident set of a child process (resource.getrusage). Search bytes
+Peak memory is the largest resident set of a child process (resource.getrusage); "tree MiB" is
+the most the digest build's whole process tree held at once (its forked workers and Pagefind,
+which runs beside MkDocs, summed by proportional set size, sampled every 0.2 s). Search bytes
 are measured in headless Chromium: what the server sends for every request a first query makes.
 30,000 articles take long on a 2-core machine: pass it explicitly with --articles 30000.
 """
@@ -65,12 +67,47 @@ def write_corpus(texts: list[str], count: int, content: Path, floor_docs: Path) 
     (floor_docs / "index.md").write_text("# Floor\n", encoding="utf-8")
 
 
-def timed(command: list[str], cwd: Path) -> float:
+def _tree_pss_kib(root: int) -> int:
+    """Proportional set size of a process and all its descendants (Linux), so memory that
+    forked workers share with their parent is counted once."""
+    children: dict[int, list[int]] = {}
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(status.parent.name))
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        pending.extend(children.get(pid, []))
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    return total
+
+
+def timed(command: list[str], cwd: Path, peaks: list[float] | None = None) -> float:
+    """Seconds the command takes; with ``peaks``, appends the largest memory its whole process
+    tree held at once (MiB, sampled every 0.2 s): the build, its workers and Pagefind together."""
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
-    return time.perf_counter() - start
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    output = threading.Thread(target=lambda: setattr(process, "captured", process.communicate()), daemon=True)
+    output.start()
+    while process.poll() is None:
+        if peaks is not None:
+            peak = max(peak, _tree_pss_kib(process.pid))
+        time.sleep(0.2)
+    output.join()
+    seconds = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{process.captured[1][-2000:]}")
+    if peaks is not None:
+        peaks.append(peak / 1024)
+    return seconds
 
 
 def search_bytes(site: Path, query: str, served: list | None = None) -> int:
@@ -179,12 +216,13 @@ def measure(count: int, texts: list[str], browser: bool, serve: bool = False) ->
         floor = timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(root / "floor" / "mkdocs.yml")], root)
         build = [str(BIN / "digest"), "build", "--content", str(root / "content"), "--site-dir", str(root / "site"),
                  "--cache-dir", str(root / "cache"), "--config-file", str(REPO / "mkdocs.yml")]
-        cold = timed(build, root)
+        tree_peaks: list[float] = []
+        cold = timed(build, root, tree_peaks)
         sidecar = root / "content" / "articles" / "a00000.yml"
         sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("Draft 0.", "Edited summary."), encoding="utf-8")
-        warm = timed(build, root)
+        warm = timed(build, root, tree_peaks)
         figures = {"floor": floor, "cold": cold, "warm": warm,
-                   "peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+                   "peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, "tree_mib": max(tree_peaks)}
         if browser:
             figures["search_kb"] = search_bytes(root / "site", "government") / 1024
         if serve:
@@ -201,11 +239,13 @@ def main() -> None:
     parser.add_argument("--serve", action="store_true", help="also time `mkdocs serve`: its first page, then an edit")
     args = parser.parse_args()
     texts = corpus_texts(args.shared)
-    print(f"{'articles':>8} {'floor s':>8} {'cold s':>8} {'cold/floor':>10} {'warm s':>8} {'warm/floor':>10} {'peak MiB':>9} {'search KB':>9}")
+    print(f"{'articles':>8} {'floor s':>8} {'cold s':>8} {'cold/floor':>10} {'warm s':>8} {'warm/floor':>10} {'peak MiB':>9} "
+          f"{'tree MiB':>9} {'search KB':>9}")
     for count in args.articles:
         f = measure(count, texts, not args.skip_browser, args.serve)
         print(f"{count:>8,} {f['floor']:>8.1f} {f['cold']:>8.1f} {f['cold'] / f['floor']:>10.2f} {f['warm']:>8.1f} "
-              f"{f['warm'] / f['floor']:>10.2f} {f['peak_mib']:>9.0f} {f.get('search_kb', float('nan')):>9.1f}", flush=True)
+              f"{f['warm'] / f['floor']:>10.2f} {f['peak_mib']:>9.0f} {f['tree_mib']:>9.0f} {f.get('search_kb', float('nan')):>9.1f}",
+              flush=True)
         if args.serve:
             print(f"{'':>8} mkdocs serve: first page {f['serve_first']:.1f} s ({f['serve_first'] / f['floor']:.2f} of the floor), "
                   f"edited sidecar shown {f['serve_edit']:.1f} s after saving ({f['serve_edit'] / f['floor']:.2f})", flush=True)
