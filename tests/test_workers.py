@@ -86,3 +86,22 @@ def test_an_unreachable_dask_scheduler_is_a_clear_error(tmp_path):
     assert result.exit_code == 1
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
     assert "Traceback" not in result.output
+
+
+def _fails_on_odd(number: int) -> int:
+    if number % 2:
+        raise ValueError(f"odd {number}")
+    return number * 10
+
+
+def test_items_travel_in_chunks_yet_an_item_that_raises_fails_alone():
+    from digest.workers import WorkerCrash, run_all
+
+    advanced = []
+    results = run_all(_fails_on_odd, list(range(203)), Workers(jobs=2), advance=lambda: advanced.append(1))
+    assert len(advanced) == 203
+    for number, result in enumerate(results):
+        if number % 2:
+            assert isinstance(result, WorkerCrash) and f"ValueError: odd {number}" in result.reason
+        else:
+            assert result == number * 10
