@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest.check import check_content
+from digest.errors import InputError
 from digest.cli import main
 from digest.editorial import load_editorial
 from digest.entities import load_gazetteer
@@ -204,3 +205,38 @@ def test_two_outlets_whose_names_read_the_same_are_an_error(make_content, twin):
     content = make_content({"outlets.yml": f"good:\n  name: Good News\n  rating: high\nbad:\n  name: {json.dumps(twin)}\n  rating: very-low\n"})
     problems = [p for p in load_editorial(content).problems if "reads the same as the name of 'good'" in p.message]
     assert problems and problems[0].line == 5 and problems[0].severity == "error"
+
+
+_YAML_PIECES = st.sampled_from([
+    "a", "b", ":", "-", " ", "\n", "\t", "'", '"', "#", "[", "]", "{", "}", ",", "|", ">", "&", "!", "%", "@", "`",
+    "?", "*", "0", "9", ".", "é", "к", "\u2028", "\x85", "\ufeff", "2019-01-02", "2017-13-45", "true", "null", "~", "<<",
+    "---", "...", "key: value\n", "  - item\n", "!!str ", "summary: >\n  Text.\n", "title: x\ntitle: y\n",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_YAML_PIECES, max_size=30).map("".join))
+def test_libyamls_parser_reads_what_the_pure_python_parser_reads(text):
+    """Sidecars are parsed by libyaml where the text is plain (yaml_loading._PLAIN): the values,
+    duplicate keys, positions and errors must be those of the pure-Python parser."""
+    import digest.yaml_loading as loading
+
+    def outcome():
+        try:
+            loaded = loading.load_yaml_text(text)
+        except InputError as err:
+            return err.message, err.line, err.column
+        marks, pending = [], [loaded.root] if loaded.root is not None else []
+        while pending:
+            node = pending.pop()
+            marks.append((node.tag, node.start_mark.line, node.start_mark.column))
+            if isinstance(node.value, list):
+                pending.extend(n for item in node.value for n in (item if isinstance(item, tuple) else (item,)))
+        return repr(loaded.data), loaded.duplicates, marks
+
+    fast = outcome()
+    parser, loading._CParser = loading._CParser, None
+    try:
+        assert outcome() == fast
+    finally:
+        loading._CParser = parser
