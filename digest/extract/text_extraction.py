@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 
 from digest.extract.article_fields import ArticleParts, find_url, parse_byline, parse_date
 from digest.extract.recurring import line_key
 from digest.extract.settings import DEFAULT_TEXT_SETTINGS, TextReaderSettings
 
 _WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"""[.!?…:;。！？؟]["'”’»)\]]*$""")
+_SENTENCE_MARKS = tuple(".!?…:;。！？؟")
+_CLOSING_MARKS = "\"'”’»)]"  # quotes and brackets that may follow a sentence's last mark
 _TOPIC_WORD = re.compile(r"\w{4,}")
 _SPACE = re.compile(r"[^\S\n]+")
 _WIDE_GAP = re.compile(r"\S(?:\s{3,}|\u00a0\s*\u00a0)\S")  # items of a ticker or a menu row
@@ -54,6 +56,7 @@ _FURNITURE_WORDS = frozenset(
     реклама фото фотографии видео меню поиск главная войти регистрация галерея подробнее далее
     إعلان إعلانات الإعلانات صور الصور فيديو الفيديو القائمة بحث الرئيسية دخول الدخول تسجيل المزيد""".split()
 )
+_INTERFACE_WORDS = _END_WORDS | _FURNITURE_WORDS
 # The header and footer lines of a reader's comment or of a story teaser ("jdoe says:", "3 hours
 # ago", "2H ago", "Reply", "12 points"): comments and teasers read like prose, but these lines
 # around each one set them apart from an article.
@@ -71,20 +74,25 @@ _SITE_VOICE = re.compile(
 
 @dataclass(frozen=True)
 class Line:
+    """A page's line with what the scoring rules read of it. Every rule looks at most lines
+    several times (as prose, as the end of an article, as a list's announcement), so the words
+    are found and looked up once per line, not once per look."""
+
     text: str
     words: int
     blank_before: bool
     blank_after: bool
     row_of_items: bool  # items separated by wide gaps, as in tickers and menu rows
+    ends_sentence: bool
+    cjk_characters: int
+    capitalized_words: int
+    end_words: int  # words of _END_WORDS
+    interface_words: int  # words of _END_WORDS or _FURNITURE_WORDS
 
     @property
     def standalone(self) -> bool:
         """Set off by blank lines on both sides, as a paragraph or a heading is."""
         return self.blank_before and self.blank_after
-
-    @property
-    def ends_sentence(self) -> bool:
-        return bool(_SENTENCE_END.search(self.text))
 
 
 def page_lines(text: str) -> list[Line]:
@@ -95,10 +103,23 @@ def page_lines(text: str) -> list[Line]:
         if not line:
             continue
         collapsed = _SPACE.sub(" ", line)
-        before = index == 0 or not raw[index - 1]
-        after = index == len(raw) - 1 or not raw[index + 1]
-        row = len(_WIDE_GAP.findall(line)) >= 2
-        lines.append(Line(collapsed, len(_WORD.findall(collapsed)), before, after, row))
+        tokens = _WORD.findall(collapsed)
+        lowered = list(map(str.lower, tokens))
+        lines.append(
+            Line(
+                text=collapsed,
+                words=len(tokens),
+                blank_before=index == 0 or not raw[index - 1],
+                blank_after=index == len(raw) - 1 or not raw[index + 1],
+                # A wide gap is a run of white space, so a line that collapsing left as long has none.
+                row_of_items=len(collapsed) < len(line) and len(_WIDE_GAP.findall(line)) >= 2,
+                ends_sentence=collapsed.rstrip(_CLOSING_MARKS).endswith(_SENTENCE_MARKS),
+                cjk_characters=0 if collapsed.isascii() else len(_CJK.findall(collapsed)),
+                capitalized_words=sum(map(str.isupper, map(itemgetter(0), tokens))),
+                end_words=sum(map(_END_WORDS.__contains__, lowered)),
+                interface_words=sum(map(_INTERFACE_WORDS.__contains__, lowered)),
+            )
+        )
     return lines
 
 
@@ -106,20 +127,18 @@ def prose_score(line: Line, settings: TextReaderSettings = DEFAULT_TEXT_SETTINGS
     """Positive for lines that read as article prose, negative for page furniture."""
     if line.row_of_items:
         return -settings.end_of_article
-    tokens = _WORD.findall(line.text)
-    size = line.words + len(_CJK.findall(line.text)) / 2
+    size = line.words + line.cjk_characters / 2
     score = settings.base + settings.per_word * min(size, settings.word_cap)
     if line.standalone:
         score += settings.standalone
     if line.ends_sentence:
         score += settings.sentence
-    if len(tokens) > 1 and sum(token[0].isupper() for token in tokens) / len(tokens) > 0.6:
+    if line.words > 1 and line.capitalized_words / line.words > 0.6:
         score -= settings.title_case
-    if tokens and not line.ends_sentence:
-        lowered = [token.lower() for token in tokens]
+    if line.words and not line.ends_sentence:
         if _ends_article(line, settings):
             score -= settings.end_of_article
-        elif sum(token in _FURNITURE_WORDS or token in _END_WORDS for token in lowered) / len(tokens) >= settings.interface_share:
+        elif line.interface_words / line.words >= settings.interface_share:
             score -= settings.furniture
     return score
 
@@ -207,7 +226,7 @@ def read_text_page(
     footer = [line.text for line in lines[end : end + 5]]
     credits = [line.text for line in body] + header + footer
     byline = next(filter(None, map(parse_byline, credits)), None)
-    paragraphs = [line.text for line in body if not parse_byline(line.text) and not _is_date_line(line.text)]
+    paragraphs = [line.text for line in body if not parse_byline(line.text) and not _is_date_line(line)]
     after_title = header[header.index(title) + 1 :] if title in header else header
     return ArticleParts(
         paragraphs=tuple(paragraphs),
@@ -229,13 +248,7 @@ def _topic_overlap(article: list[Line], block: list[Line]) -> float:
 def _announces_list(line: Line) -> bool:
     """A line of the text's own words ending in a colon ("2020 tour dates:", "The standings after
     36 races:"); one with interface words ("More:", "Related coverage:") announces links instead."""
-    tokens = [token.lower() for token in _WORD.findall(line.text)]
-    return (
-        line.text.endswith(":")
-        and len(tokens) >= 2
-        and not _POST_META.match(line.text)
-        and not any(token in _END_WORDS or token in _FURNITURE_WORDS for token in tokens)
-    )
+    return line.text.endswith(":") and line.words >= 2 and not line.interface_words and not _POST_META.match(line.text)
 
 
 def _announced_lists(lines: list[Line], settings: TextReaderSettings) -> list[bool]:
@@ -267,11 +280,10 @@ def _in_link_lists(lines: list[Line], scores: list[float]) -> list[bool]:
 
 
 def _ends_article(line: Line, settings: TextReaderSettings) -> bool:
-    tokens = [token.lower() for token in _WORD.findall(line.text)]
     return (
-        bool(tokens)
-        and (not line.ends_sentence or (line.text.endswith(":") and len(tokens) <= settings.label_words))
-        and sum(token in _END_WORDS for token in tokens) / len(tokens) >= settings.interface_share
+        line.words > 0
+        and (not line.ends_sentence or (line.text.endswith(":") and line.words <= settings.label_words))
+        and line.end_words / line.words >= settings.interface_share
     )
 
 
@@ -279,9 +291,9 @@ def _is_credit(line: Line) -> bool:
     return not line.ends_sentence and line.words <= 30 and bool(_CREDIT.search(line.text))
 
 
-def _is_date_line(text: str) -> bool:
+def _is_date_line(line: Line) -> bool:
     """A line that is a date and little else ("| 2016-04-28 13:49:48", "Updated: 18 Nov 2019")."""
-    return len(_WORD.findall(text)) <= 8 and parse_date(text) is not None
+    return line.words <= 8 and parse_date(line.text) is not None
 
 
 def _without_site_voice_tail(body: list[Line]) -> list[Line]:
@@ -307,7 +319,7 @@ def _title(lines: list[Line], start: int, settings: TextReaderSettings) -> str |
 
 
 def _article_header(line: Line, settings: TextReaderSettings) -> bool:
-    return _heading_like(line, settings) or _is_credit(line) or _is_date_line(line.text) or parse_byline(line.text) is not None
+    return _heading_like(line, settings) or _is_credit(line) or _is_date_line(line) or parse_byline(line.text) is not None
 
 
 def _heading_like(line: Line, settings: TextReaderSettings) -> bool:
