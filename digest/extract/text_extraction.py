@@ -19,8 +19,8 @@ influential per fold. They describe page shapes, not particular sites.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from operator import itemgetter
+from typing import NamedTuple
 
 from digest.extract.article_fields import ArticleParts, find_url, parse_byline, parse_date
 from digest.extract.recurring import line_key
@@ -30,7 +30,6 @@ _WORD = re.compile(r"\w+")
 _SENTENCE_MARKS = tuple(".!?…:;。！？؟")
 _CLOSING_MARKS = "\"'”’»)]"  # quotes and brackets that may follow a sentence's last mark
 _TOPIC_WORD = re.compile(r"\w{4,}")
-_SPACE = re.compile(r"[^\S\n]+")
 _WIDE_GAP = re.compile(r"\S(?:\s{3,}|\u00a0\s*\u00a0)\S")  # items of a ticker or a menu row
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _CREDIT = re.compile(r"\b(?:photo|photograph|image|picture|credit|courtesy|getty images)\b|\s/\s*[\w .&-]{2,40}$", re.IGNORECASE)
@@ -72,11 +71,11 @@ _SITE_VOICE = re.compile(
     re.IGNORECASE,
 )
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """A page's line with what the scoring rules read of it. Every rule looks at most lines
     several times (as prose, as the end of an article, as a list's announcement), so the words
-    are found and looked up once per line, not once per look."""
+    are found and looked up once per line, not once per look; a page has hundreds of lines, so a
+    tuple, the quickest to build."""
 
     text: str
     words: int
@@ -98,13 +97,14 @@ class Line:
 def page_lines(text: str) -> list[Line]:
     """Non-empty lines with white space collapsed, each knowing whether blank lines surround it."""
     raw = [line.strip() for line in text.split("\n")]
+    has_cjk = bool(_CJK.search(text))
     lines = []
     for index, line in enumerate(raw):
         if not line:
             continue
-        collapsed = _SPACE.sub(" ", line)
+        collapsed = " ".join(line.split())
         tokens = _WORD.findall(collapsed)
-        lowered = list(map(str.lower, tokens))
+        end_words, interface_words = _interface_words(tokens)
         lines.append(
             Line(
                 text=collapsed,
@@ -114,13 +114,22 @@ def page_lines(text: str) -> list[Line]:
                 # A wide gap is a run of white space, so a line that collapsing left as long has none.
                 row_of_items=len(collapsed) < len(line) and len(_WIDE_GAP.findall(line)) >= 2,
                 ends_sentence=collapsed.rstrip(_CLOSING_MARKS).endswith(_SENTENCE_MARKS),
-                cjk_characters=0 if collapsed.isascii() else len(_CJK.findall(collapsed)),
+                cjk_characters=len(_CJK.findall(collapsed)) if has_cjk else 0,
                 capitalized_words=sum(map(str.isupper, map(itemgetter(0), tokens))),
-                end_words=sum(map(_END_WORDS.__contains__, lowered)),
-                interface_words=sum(map(_INTERFACE_WORDS.__contains__, lowered)),
+                end_words=end_words,
+                interface_words=interface_words,
             )
         )
     return lines
+
+
+def _interface_words(tokens: list[str]) -> tuple[int, int]:
+    """How many words are of _END_WORDS, and how many of _END_WORDS or _FURNITURE_WORDS; most
+    lines hold neither, which one look at the words settles."""
+    if _INTERFACE_WORDS.isdisjoint(map(str.lower, tokens)):
+        return 0, 0
+    lowered = list(map(str.lower, tokens))
+    return sum(map(_END_WORDS.__contains__, lowered)), sum(map(_INTERFACE_WORDS.__contains__, lowered))
 
 
 def prose_score(line: Line, settings: TextReaderSettings = DEFAULT_TEXT_SETTINGS) -> float:
