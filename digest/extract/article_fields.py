@@ -31,8 +31,14 @@ _DATE_PATTERNS = (
 )
 
 
+# Every date pattern holds a year: a text without one is settled by this one quick search.
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def parse_date(text: str) -> str | None:
     """The first calendar date written in text, as ISO 8601 (YYYY-MM-DD)."""
+    if not _YEAR.search(text):
+        return None
     found = []
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
