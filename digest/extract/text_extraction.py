@@ -19,6 +19,7 @@ influential per fold. They describe page shapes, not particular sites.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -79,14 +80,14 @@ class Line(NamedTuple):
 
     text: str
     words: int
-    blank_before: bool
-    blank_after: bool
     row_of_items: bool  # items separated by wide gaps, as in tickers and menu rows
     ends_sentence: bool
     cjk_characters: int
     capitalized_words: int
     end_words: int  # words of _END_WORDS
     interface_words: int  # words of _END_WORDS or _FURNITURE_WORDS
+    blank_before: bool
+    blank_after: bool
 
     @property
     def standalone(self) -> bool:
@@ -97,30 +98,39 @@ class Line(NamedTuple):
 def page_lines(text: str) -> list[Line]:
     """Non-empty lines with white space collapsed, each knowing whether blank lines surround it."""
     raw = [line.strip() for line in text.split("\n")]
-    has_cjk = bool(_CJK.search(text))
-    lines = []
-    for index, line in enumerate(raw):
-        if not line:
-            continue
-        collapsed = " ".join(line.split())
-        tokens = _WORD.findall(collapsed)
-        end_words, interface_words = _interface_words(tokens)
-        lines.append(
-            Line(
-                text=collapsed,
-                words=len(tokens),
-                blank_before=index == 0 or not raw[index - 1],
-                blank_after=index == len(raw) - 1 or not raw[index + 1],
-                # A wide gap is a run of white space, so a line that collapsing left as long has none.
-                row_of_items=len(collapsed) < len(line) and len(_WIDE_GAP.findall(line)) >= 2,
-                ends_sentence=collapsed.rstrip(_CLOSING_MARKS).endswith(_SENTENCE_MARKS),
-                cjk_characters=len(_CJK.findall(collapsed)) if has_cjk else 0,
-                capitalized_words=sum(map(str.isupper, map(itemgetter(0), tokens))),
-                end_words=end_words,
-                interface_words=interface_words,
-            )
+    last = len(raw) - 1
+    return [
+        Line(
+            " ".join(line.split()),
+            *(_recent_line_features(line) if len(line) <= _CHROME_LENGTH else _line_features(line)),
+            index == 0 or not raw[index - 1],
+            index == last or not raw[index + 1],
         )
-    return lines
+        for index, line in enumerate(raw)
+        if line
+    ]
+
+
+def _line_features(line: str) -> tuple[int, bool, bool, int, int, int, int]:
+    """A Line's fields from `words` to `interface_words`, read from the stripped line."""
+    collapsed = " ".join(line.split())
+    tokens = _WORD.findall(collapsed)
+    return (
+        len(tokens),
+        # A wide gap is a run of white space, so a line that collapsing left as long has none.
+        len(collapsed) < len(line) and len(_WIDE_GAP.findall(line)) >= 2,
+        collapsed.rstrip(_CLOSING_MARKS).endswith(_SENTENCE_MARKS),
+        0 if collapsed.isascii() else len(_CJK.findall(collapsed)),
+        sum(map(str.isupper, map(itemgetter(0), tokens))),
+        *_interface_words(tokens),
+    )
+
+
+# An outlet prints the same menus, footers and notices on each of its pages, so the features of
+# recent short lines are kept; long lines, mostly an article's own, are not, which also bounds the
+# memory held. Only numbers are kept: each Line's text stays a string of its own.
+_CHROME_LENGTH = 300
+_recent_line_features = lru_cache(maxsize=1 << 14)(_line_features)
 
 
 def _interface_words(tokens: list[str]) -> tuple[int, int]:
