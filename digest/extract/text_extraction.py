@@ -86,6 +86,7 @@ class Line(NamedTuple):
     capitalized_words: int
     end_words: int  # words of _END_WORDS
     interface_words: int  # words of _END_WORDS or _FURNITURE_WORDS
+    post_meta: bool  # the header or footer line of a comment or a teaser (_POST_META)
     blank_before: bool
     blank_after: bool
 
@@ -111,8 +112,8 @@ def page_lines(text: str) -> list[Line]:
     ]
 
 
-def _line_features(line: str) -> tuple[int, bool, bool, int, int, int, int]:
-    """A Line's fields from `words` to `interface_words`, read from the stripped line."""
+def _line_features(line: str) -> tuple[int, bool, bool, int, int, int, int, bool]:
+    """A Line's fields from `words` to `post_meta`, read from the stripped line."""
     collapsed = " ".join(line.split())
     tokens = _WORD.findall(collapsed)
     return (
@@ -123,6 +124,7 @@ def _line_features(line: str) -> tuple[int, bool, bool, int, int, int, int]:
         0 if collapsed.isascii() else len(_CJK.findall(collapsed)),
         sum(map(str.isupper, map(itemgetter(0), tokens))),
         *_interface_words(tokens),
+        bool(_POST_META.match(collapsed)),
     )
 
 
@@ -183,7 +185,7 @@ def article_span(
     candidates = []
     section_start = 0
     for index in range(len(lines) + 1):
-        if index == len(lines) or _ends_article(lines[index], settings) or _POST_META.match(lines[index].text):
+        if index == len(lines) or _ends_article(lines[index], settings) or lines[index].post_meta:
             start, end = densest_run(scores[section_start:index])
             if end > start:
                 total = sum(scores[section_start + start : section_start + end])
@@ -196,7 +198,7 @@ def article_span(
     position = next(i for i, (_, _, total) in enumerate(candidates) if total >= settings.anchor * strongest)
     start, end, article_total = candidates[position]
     for next_start, next_end, total in candidates[position + 1 :]:
-        if any(_POST_META.match(line.text) for line in lines[end:next_start]):
+        if any(line.post_meta for line in lines[end:next_start]):
             break
         continued = (
             next_start - end <= settings.box_gap
@@ -267,7 +269,7 @@ def _topic_overlap(article: list[Line], block: list[Line]) -> float:
 def _announces_list(line: Line) -> bool:
     """A line of the text's own words ending in a colon ("2020 tour dates:", "The standings after
     36 races:"); one with interface words ("More:", "Related coverage:") announces links instead."""
-    return line.text.endswith(":") and line.words >= 2 and not line.interface_words and not _POST_META.match(line.text)
+    return line.text.endswith(":") and line.words >= 2 and not line.interface_words and not line.post_meta
 
 
 def _announced_lists(lines: list[Line], settings: TextReaderSettings) -> list[bool]:
