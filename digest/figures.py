@@ -29,6 +29,13 @@ _NUMBER = re.compile(
     rf"(?<![\w.,:/-])(?P<value>(?:{_QUALIFIER})?(?:{_DIGITS})(?:\s+{_SCALE})?%?|(?:{_QUALIFIER})?{_WORD_NUMBER})(?![\w,]*\d)",
     re.IGNORECASE,
 )
+# A figure holds a digit or a number word, which quick searches find before _NUMBER, far slower,
+# reads the paragraph: many paragraphs hold neither. Only the letters of ASCII_CASE_TWINS match an
+# ASCII letter under IGNORECASE and are not one (tests/test_figures.py checks every character), so
+# in a paragraph holding none of them a number word shows in its lower-cased text.
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD = re.compile("|".join(f"{_SMALL_WORDS} {_NUMBER_WORDS}".split()))
+ASCII_CASE_TWINS = "\u0130\u0131\u017f\u212a"  # İ ı ſ and the Kelvin sign
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[^\sA-Za-z]+")
 _MONTHS = {m.lower() for m in "Jan Feb Mar Apr May Jun Jul Aug Sep Sept Oct Nov Dec January February March April June July August September October November December".split()}
@@ -54,6 +61,8 @@ def extract_figures(paragraphs: Sequence[str]) -> tuple[Figure, ...]:
     """Every number followed by what it counts, in reading order, each with its sentence."""
     figures = []
     for paragraph in paragraphs:
+        if not _may_hold_figures(paragraph):
+            continue
         for match in _NUMBER.finditer(paragraph):
             if _is_date(paragraph, match):
                 continue
@@ -62,6 +71,12 @@ def extract_figures(paragraphs: Sequence[str]) -> tuple[Figure, ...]:
             if counts and counts.split()[0].lower() not in _TIME_UNITS:
                 figures.append(Figure(value=match["value"], counts=counts, context=sentence_around(paragraph, match.start(), match.end())))
     return tuple(figures)
+
+
+def _may_hold_figures(paragraph: str) -> bool:
+    return bool(
+        _DIGIT.search(paragraph) or _NUMBER_WORD.search(paragraph.lower()) or any(twin in paragraph for twin in ASCII_CASE_TWINS)
+    )
 
 
 def _counted(after: str) -> str:

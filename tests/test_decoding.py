@@ -1,7 +1,9 @@
 import codecs
 
+import ftfy
 import pytest
 
+from digest.extract import decoding
 from digest.extract.decoding import decode
 from digest.errors import InputError
 
@@ -52,3 +54,20 @@ def test_empty_input_is_refused(data):
 def test_binary_input_is_refused():
     with pytest.raises(InputError, match="binary"):
         decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+
+
+def test_repair_sends_ftfy_only_the_segments_it_would_change(monkeypatch):
+    """Segment by segment, with clean lines skipped, repair must give what ftfy.fix_text gives
+    the whole text; a short maximum length makes ftfy cut a line too."""
+    config = decoding._FTFY_CONFIG._replace(max_decode_length=40)
+    monkeypatch.setattr(decoding, "_FTFY_CONFIG", config)
+    lines = [
+        "A clean line with “curly quotes” and a no-break\u00a0space.",
+        "The cafÃ© served crÃ¨me brÃ»lÃ©e to a â€œcrowdâ€\x9d of forty.",
+        "Windows line end\r\nMac line end\rUnicode line end\u2028Done.",
+        "Decomposed cafe\u0301 and a long clean line that ftfy cuts at its maximum length of forty.",
+        "x" * 39 + "Ã©" + " and the rest of the line.",
+    ]
+    text = "\n".join(lines * 2) + "\nno final line break"
+    segmented = "".join(map(decoding._fix_segment, decoding._ftfy_segments(text)))
+    assert segmented == ftfy.fix_text(text, config=config)

@@ -1,9 +1,12 @@
 """Figures with what they count, on made-up reports of one event."""
 
+import re
+import sys
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest.figures import AFTER_CHARACTERS, CONTEXT_CHARACTERS, counted_thing, extract_figures, sentence_around
+from digest.figures import ASCII_CASE_TWINS, AFTER_CHARACTERS, CONTEXT_CHARACTERS, counted_thing, extract_figures, sentence_around
 from digest.records import Figure
 
 
@@ -76,3 +79,17 @@ def test_a_sentence_longer_than_the_windows_is_cut_around_the_mention():
     shown = sentence_around(paragraph, start, start + 8)
     assert shown.startswith("…") and shown.endswith("…") and "32 tanks" in shown
     assert len(shown) <= CONTEXT_CHARACTERS + 2
+
+
+def test_only_the_known_twins_match_ascii_letters_ignoring_case():
+    """extract_figures skips a paragraph by lower-casing it, which is exact only if no other
+    character matches an ASCII letter under IGNORECASE (as the Kelvin sign matches k)."""
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    twins = {chr(code) for code in range(128, sys.maxunicode + 1) if letter.fullmatch(chr(code))}
+    assert twins == set(ASCII_CASE_TWINS)
+
+
+def test_number_words_are_found_in_any_case():
+    assert pairs("FIVE HUNDRED soldiers", "ſeven thouſand people", "Twelve Thousand ships") == [
+        ("FIVE HUNDRED", "soldiers"), ("ſeven thouſand", "people"), ("Twelve Thousand", "ships"),
+    ]

@@ -31,8 +31,14 @@ _DATE_PATTERNS = (
 )
 
 
+# Every date pattern holds a year: a text without one is settled by this one quick search.
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def parse_date(text: str) -> str | None:
     """The first calendar date written in text, as ISO 8601 (YYYY-MM-DD)."""
+    if not _YEAR.search(text):
+        return None
     found = []
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
@@ -104,19 +110,22 @@ _SCRIPTS = (
     ("he", re.compile(r"[\u0590-\u05ff]")),
     ("el", re.compile(r"[\u0370-\u03ff]")),
 )
+_ANY_SCRIPT = re.compile("|".join(script.pattern for _, script in _SCRIPTS))
 
 
 def guess_language(text: str) -> str | None:
     """ISO 639-1 code from the script, then from the commonest function words of Latin languages.
 
     Japanese is tested before Chinese because Japanese text mixes kana with Chinese characters.
+    Characters are counted only when one of these scripts turns up: most texts hold none of them.
     """
-    letters = sum(ch.isalpha() for ch in text)
-    if not letters:
+    if not any(map(str.isalpha, text)):
         return None
-    for language, script in _SCRIPTS:
-        if len(script.findall(text)) > 0.2 * letters:
-            return language
+    if _ANY_SCRIPT.search(text):
+        letters = sum(map(str.isalpha, text))
+        for language, script in _SCRIPTS:
+            if len(script.findall(text)) > 0.2 * letters:
+                return language
     words = Counter(re.findall(r"\w+", text.lower()))
     counts = {language: sum(words[word] for word in vocabulary) for language, vocabulary in _FUNCTION_WORD_SETS.items()}
     language, count = max(counts.items(), key=lambda item: item[1])

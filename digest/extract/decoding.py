@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Iterator
 
 import charset_normalizer
 from charset_normalizer.md import mess_ratio
@@ -77,8 +78,9 @@ def _sloppy_decodings(first: int, last: int) -> str:
 # What ftfy could change, found by one cheap search: UTF-8 read in a single-byte code page always
 # leaves a lead character (bytes C2-F4) followed by a continuation character (bytes 80-BF); the
 # rest is line breaks, control characters, escapes, lossy or surrogate characters. Text without
-# any of them, already in NFC, comes out of ftfy as it went in, so ftfy is skipped: profiled at
-# 1,000 plain-text captures, it was nearly half of normalization (bench/README.md).
+# any of them, already in NFC, comes out of ftfy as it went in, so ftfy is skipped, for the whole
+# text or for each line of it: profiled at 1,000 plain-text captures, ftfy was nearly half of
+# normalization (bench/README.md).
 _FTFY_MIGHT_CHANGE = re.compile(
     f"[{re.escape(_sloppy_decodings(0xC2, 0xF4))}][{re.escape(_sloppy_decodings(0x80, 0xBF))}]"
     f"|[{re.escape(''.join(map(chr, CONTROL_CHARS)))}\r\x1b\x85\u2028\u2029\ufffd\x1a\x80-\x9f\ud800-\udfff]"
@@ -87,14 +89,32 @@ _FTFY_MIGHT_CHANGE = re.compile(
 
 def repair(text: str) -> str:
     """Fix mojibake and line breaks but keep quotes, dashes and no-break spaces as typed."""
-    if not _FTFY_MIGHT_CHANGE.search(text) and unicodedata.is_normalized("NFC", text):
+    if _unchanged_by_ftfy(text):
         return text
-    text = ftfy.fix_text(text, config=_FTFY_CONFIG)
+    text = "".join(map(_fix_segment, _ftfy_segments(text)))
     # ftfy repairs a line only when the whole line re-encodes; a line mixing genuine curly quotes
     # with one mis-decoded no-break space is left alone, so retry each non-ASCII run by itself.
     if not is_bad(text):
         return text
     return _NON_ASCII_RUN.sub(lambda run: ftfy.fix_encoding(run.group()), text)
+
+
+def _unchanged_by_ftfy(text: str) -> bool:
+    return not _FTFY_MIGHT_CHANGE.search(text) and unicodedata.is_normalized("NFC", text)
+
+
+def _fix_segment(segment: str) -> str:
+    return segment if _unchanged_by_ftfy(segment) else ftfy.fix_and_explain(segment, _FTFY_CONFIG).text
+
+
+def _ftfy_segments(text: str) -> Iterator[str]:
+    """The pieces ftfy.fix_text fixes one at a time, each on its own (a line, cut at ftfy's maximum
+    length): the same cut here lets a page with one mis-decoded line send only that line to ftfy."""
+    start = 0
+    while start < len(text):
+        end = min(text.find("\n", start) + 1 or len(text), start + _FTFY_CONFIG.max_decode_length)
+        yield text[start:end]
+        start = end
 
 
 def _decode_bytes(data: bytes) -> str:

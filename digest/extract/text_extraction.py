@@ -19,16 +19,18 @@ influential per fold. They describe page shapes, not particular sites.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
+from typing import NamedTuple
 
 from digest.extract.article_fields import ArticleParts, find_url, parse_byline, parse_date
 from digest.extract.recurring import line_key
 from digest.extract.settings import DEFAULT_TEXT_SETTINGS, TextReaderSettings
 
 _WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"""[.!?…:;。！？؟]["'”’»)\]]*$""")
+_SENTENCE_MARKS = tuple(".!?…:;。！？؟")
+_CLOSING_MARKS = "\"'”’»)]"  # quotes and brackets that may follow a sentence's last mark
 _TOPIC_WORD = re.compile(r"\w{4,}")
-_SPACE = re.compile(r"[^\S\n]+")
 _WIDE_GAP = re.compile(r"\S(?:\s{3,}|\u00a0\s*\u00a0)\S")  # items of a ticker or a menu row
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _CREDIT = re.compile(r"\b(?:photo|photograph|image|picture|credit|courtesy|getty images)\b|\s/\s*[\w .&-]{2,40}$", re.IGNORECASE)
@@ -54,6 +56,7 @@ _FURNITURE_WORDS = frozenset(
     реклама фото фотографии видео меню поиск главная войти регистрация галерея подробнее далее
     إعلان إعلانات الإعلانات صور الصور فيديو الفيديو القائمة بحث الرئيسية دخول الدخول تسجيل المزيد""".split()
 )
+_INTERFACE_WORDS = _END_WORDS | _FURNITURE_WORDS
 # The header and footer lines of a reader's comment or of a story teaser ("jdoe says:", "3 hours
 # ago", "2H ago", "Reply", "12 points"): comments and teasers read like prose, but these lines
 # around each one set them apart from an article.
@@ -69,57 +72,94 @@ _SITE_VOICE = re.compile(
     re.IGNORECASE,
 )
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """A page's line with what the scoring rules read of it. Every rule looks at most lines
+    several times (as prose, as the end of an article, as a list's announcement), so the words
+    are found and looked up once per line, not once per look; a page has hundreds of lines, so a
+    tuple, the quickest to build."""
+
     text: str
     words: int
+    row_of_items: bool  # items separated by wide gaps, as in tickers and menu rows
+    ends_sentence: bool
+    cjk_characters: int
+    capitalized_words: int
+    end_words: int  # words of _END_WORDS
+    interface_words: int  # words of _END_WORDS or _FURNITURE_WORDS
+    post_meta: bool  # the header or footer line of a comment or a teaser (_POST_META)
     blank_before: bool
     blank_after: bool
-    row_of_items: bool  # items separated by wide gaps, as in tickers and menu rows
 
     @property
     def standalone(self) -> bool:
         """Set off by blank lines on both sides, as a paragraph or a heading is."""
         return self.blank_before and self.blank_after
 
-    @property
-    def ends_sentence(self) -> bool:
-        return bool(_SENTENCE_END.search(self.text))
-
 
 def page_lines(text: str) -> list[Line]:
     """Non-empty lines with white space collapsed, each knowing whether blank lines surround it."""
     raw = [line.strip() for line in text.split("\n")]
-    lines = []
-    for index, line in enumerate(raw):
-        if not line:
-            continue
-        collapsed = _SPACE.sub(" ", line)
-        before = index == 0 or not raw[index - 1]
-        after = index == len(raw) - 1 or not raw[index + 1]
-        row = len(_WIDE_GAP.findall(line)) >= 2
-        lines.append(Line(collapsed, len(_WORD.findall(collapsed)), before, after, row))
-    return lines
+    last = len(raw) - 1
+    return [
+        Line(
+            " ".join(line.split()),
+            *(_recent_line_features(line) if len(line) <= _CHROME_LENGTH else _line_features(line)),
+            index == 0 or not raw[index - 1],
+            index == last or not raw[index + 1],
+        )
+        for index, line in enumerate(raw)
+        if line
+    ]
+
+
+def _line_features(line: str) -> tuple[int, bool, bool, int, int, int, int, bool]:
+    """A Line's fields from `words` to `post_meta`, read from the stripped line."""
+    collapsed = " ".join(line.split())
+    tokens = _WORD.findall(collapsed)
+    return (
+        len(tokens),
+        # A wide gap is a run of white space, so a line that collapsing left as long has none.
+        len(collapsed) < len(line) and len(_WIDE_GAP.findall(line)) >= 2,
+        collapsed.rstrip(_CLOSING_MARKS).endswith(_SENTENCE_MARKS),
+        0 if collapsed.isascii() else len(_CJK.findall(collapsed)),
+        sum(map(str.isupper, map(itemgetter(0), tokens))),
+        *_interface_words(tokens),
+        bool(_POST_META.match(collapsed)),
+    )
+
+
+# An outlet prints the same menus, footers and notices on each of its pages, so the features of
+# recent short lines are kept; long lines, mostly an article's own, are not, which also bounds the
+# memory held. Only numbers are kept: each Line's text stays a string of its own.
+_CHROME_LENGTH = 300
+_recent_line_features = lru_cache(maxsize=1 << 14)(_line_features)
+
+
+def _interface_words(tokens: list[str]) -> tuple[int, int]:
+    """How many words are of _END_WORDS, and how many of _END_WORDS or _FURNITURE_WORDS; most
+    lines hold neither, which one look at the words settles."""
+    if _INTERFACE_WORDS.isdisjoint(map(str.lower, tokens)):
+        return 0, 0
+    lowered = list(map(str.lower, tokens))
+    return sum(map(_END_WORDS.__contains__, lowered)), sum(map(_INTERFACE_WORDS.__contains__, lowered))
 
 
 def prose_score(line: Line, settings: TextReaderSettings = DEFAULT_TEXT_SETTINGS) -> float:
     """Positive for lines that read as article prose, negative for page furniture."""
     if line.row_of_items:
         return -settings.end_of_article
-    tokens = _WORD.findall(line.text)
-    size = line.words + len(_CJK.findall(line.text)) / 2
+    size = line.words + line.cjk_characters / 2
     score = settings.base + settings.per_word * min(size, settings.word_cap)
     if line.standalone:
         score += settings.standalone
     if line.ends_sentence:
         score += settings.sentence
-    if len(tokens) > 1 and sum(token[0].isupper() for token in tokens) / len(tokens) > 0.6:
+    if line.words > 1 and line.capitalized_words / line.words > 0.6:
         score -= settings.title_case
-    if tokens and not line.ends_sentence:
-        lowered = [token.lower() for token in tokens]
+    if line.words and not line.ends_sentence:
         if _ends_article(line, settings):
             score -= settings.end_of_article
-        elif sum(token in _FURNITURE_WORDS or token in _END_WORDS for token in lowered) / len(tokens) >= settings.interface_share:
+        elif line.interface_words / line.words >= settings.interface_share:
             score -= settings.furniture
     return score
 
@@ -145,7 +185,7 @@ def article_span(
     candidates = []
     section_start = 0
     for index in range(len(lines) + 1):
-        if index == len(lines) or _ends_article(lines[index], settings) or _POST_META.match(lines[index].text):
+        if index == len(lines) or _ends_article(lines[index], settings) or lines[index].post_meta:
             start, end = densest_run(scores[section_start:index])
             if end > start:
                 total = sum(scores[section_start + start : section_start + end])
@@ -158,7 +198,7 @@ def article_span(
     position = next(i for i, (_, _, total) in enumerate(candidates) if total >= settings.anchor * strongest)
     start, end, article_total = candidates[position]
     for next_start, next_end, total in candidates[position + 1 :]:
-        if any(_POST_META.match(line.text) for line in lines[end:next_start]):
+        if any(line.post_meta for line in lines[end:next_start]):
             break
         continued = (
             next_start - end <= settings.box_gap
@@ -207,7 +247,7 @@ def read_text_page(
     footer = [line.text for line in lines[end : end + 5]]
     credits = [line.text for line in body] + header + footer
     byline = next(filter(None, map(parse_byline, credits)), None)
-    paragraphs = [line.text for line in body if not parse_byline(line.text) and not _is_date_line(line.text)]
+    paragraphs = [line.text for line in body if not parse_byline(line.text) and not _is_date_line(line)]
     after_title = header[header.index(title) + 1 :] if title in header else header
     return ArticleParts(
         paragraphs=tuple(paragraphs),
@@ -229,13 +269,7 @@ def _topic_overlap(article: list[Line], block: list[Line]) -> float:
 def _announces_list(line: Line) -> bool:
     """A line of the text's own words ending in a colon ("2020 tour dates:", "The standings after
     36 races:"); one with interface words ("More:", "Related coverage:") announces links instead."""
-    tokens = [token.lower() for token in _WORD.findall(line.text)]
-    return (
-        line.text.endswith(":")
-        and len(tokens) >= 2
-        and not _POST_META.match(line.text)
-        and not any(token in _END_WORDS or token in _FURNITURE_WORDS for token in tokens)
-    )
+    return line.text.endswith(":") and line.words >= 2 and not line.interface_words and not line.post_meta
 
 
 def _announced_lists(lines: list[Line], settings: TextReaderSettings) -> list[bool]:
@@ -267,11 +301,10 @@ def _in_link_lists(lines: list[Line], scores: list[float]) -> list[bool]:
 
 
 def _ends_article(line: Line, settings: TextReaderSettings) -> bool:
-    tokens = [token.lower() for token in _WORD.findall(line.text)]
     return (
-        bool(tokens)
-        and (not line.ends_sentence or (line.text.endswith(":") and len(tokens) <= settings.label_words))
-        and sum(token in _END_WORDS for token in tokens) / len(tokens) >= settings.interface_share
+        line.words > 0
+        and (not line.ends_sentence or (line.text.endswith(":") and line.words <= settings.label_words))
+        and line.end_words / line.words >= settings.interface_share
     )
 
 
@@ -279,9 +312,9 @@ def _is_credit(line: Line) -> bool:
     return not line.ends_sentence and line.words <= 30 and bool(_CREDIT.search(line.text))
 
 
-def _is_date_line(text: str) -> bool:
+def _is_date_line(line: Line) -> bool:
     """A line that is a date and little else ("| 2016-04-28 13:49:48", "Updated: 18 Nov 2019")."""
-    return len(_WORD.findall(text)) <= 8 and parse_date(text) is not None
+    return line.words <= 8 and parse_date(line.text) is not None
 
 
 def _without_site_voice_tail(body: list[Line]) -> list[Line]:
@@ -307,7 +340,7 @@ def _title(lines: list[Line], start: int, settings: TextReaderSettings) -> str |
 
 
 def _article_header(line: Line, settings: TextReaderSettings) -> bool:
-    return _heading_like(line, settings) or _is_credit(line) or _is_date_line(line.text) or parse_byline(line.text) is not None
+    return _heading_like(line, settings) or _is_credit(line) or _is_date_line(line) or parse_byline(line.text) is not None
 
 
 def _heading_like(line: Line, settings: TextReaderSettings) -> bool:
