@@ -18,7 +18,7 @@ import pytest
 
 from digest.errors import InputError
 from digest.records import Page
-from digest.site.search import SearchIndexing, deal_shards, index_pages, search_record, text_bytes
+from digest.site.search import SearchIndexing, deal_shards, index_pages, search_record
 
 
 def _page(name: str, outlet: str, text: str) -> Page:
@@ -57,11 +57,6 @@ def test_a_records_title_and_filters_are_escaped():
     assert "<title>&lt;img src=x onerror=alert(1)&gt;</title>" in record
 
 
-def test_only_text_counts_towards_a_shard():
-    assert text_bytes("<p>orontes  bridge</p>\n<p>reopens</p>") == len("orontes bridge reopens")
-    assert text_bytes("<p>é</p>") == 2  # bytes, as Pagefind's memory grows
-
-
 def test_pages_are_dealt_into_even_bounded_shards_the_same_way_every_time():
     pages = {f"articles/a{n:03d}/index.html": 100 + (n * 37) % 900 for n in range(200)}
     shards = deal_shards(pages, 10_000)
@@ -78,7 +73,7 @@ def test_pages_are_dealt_into_even_bounded_shards_the_same_way_every_time():
 def test_records_over_the_bound_are_indexed_in_shards_whose_urls_are_the_site_paths(tmp_path):
     records = _pages({f"a{n}": (f"Outlet {n}", f"Orontes bridge report number {n} " * 40) for n in range(5)})
     site = tmp_path / "site"
-    index_pages(records, "en", site, shard_text_bytes=2_500)
+    index_pages(records, "en", site, shard_bytes=3_500)
     bundles = sorted(p.name for p in site.iterdir() if p.name.startswith("pagefind"))
     count = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
     assert count >= 2 and bundles == ["pagefind"] + [f"pagefind-{n}" for n in range(1, count)]
@@ -108,7 +103,7 @@ def test_no_records_is_a_count_of_zero_and_no_bundle(tmp_path):
 def test_a_failing_shard_is_named_when_the_indexing_is_finished(tmp_path, monkeypatch):
     records = _pages({f"a{n}": ("Wire", "Orontes " * 100) for n in range(2)})
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
-    indexing = SearchIndexing(records, "en", tmp_path, shard_text_bytes=500)
+    indexing = SearchIndexing(records, "en", tmp_path, shard_bytes=500)
     with pytest.raises(InputError, match=r"search index: Pagefind could not run \(shard 1 of 2, "):
         indexing.finish()
 

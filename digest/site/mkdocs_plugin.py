@@ -37,7 +37,7 @@ from digest.pipeline import build_pages
 from digest.records import RenderedSite
 from digest.site.page_cache import CACHED_PAGE_TEMPLATE, PageCache, nav_paths, page_key, site_fingerprint
 from digest.site.render import TEMPLATES_DIR, directory_url, file_url, fill_fragments
-from digest.site.search import SHARD_TEXT_BYTES, SearchIndexing
+from digest.site.search import SHARD_BYTES, SearchIndexing
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -56,8 +56,8 @@ class DigestPluginConfig(Config):
     content = config_options.Type(str, default="content")
     cache_dir = config_options.Type(str, default=".digest-cache")
     templates = config_options.Type(str, default="templates")
-    # Bytes of article text per Pagefind run: a larger digest is indexed in shards (search.py).
-    search_shard_bytes = config_options.Type(int, default=SHARD_TEXT_BYTES)
+    # Bytes of search records (mostly article text) per Pagefind run: a larger digest is indexed in shards (search.py).
+    search_shard_bytes = config_options.Type(int, default=SHARD_BYTES)
 
 
 class DigestPlugin(BasePlugin[DigestPluginConfig]):

@@ -16,7 +16,8 @@ the theme's chrome around every article.
 Pagefind's memory grows with the text it indexes (about 45 MiB per MB of indexed text: 2.4 GB
 at 10,000 articles in one run; bench/README.md, "Peak memory is Pagefind's"). So a large digest
 is indexed in shards, one Pagefind run after another: the records are dealt into shards of at
-most ``SHARD_TEXT_BYTES`` of text, and each shard's bundle is written to ``pagefind/`` (the
+most ``SHARD_BYTES`` (bytes of record, most of it article text), and each shard's bundle is
+written to ``pagefind/`` (the
 first) or ``pagefind-N/``. ``pagefind/shards.json`` gives their number (0 when nothing is indexed); the search box
 (assets/javascripts/search.js) merges them with Pagefind's ``mergeIndex``, which sums results
 and filter counts across bundles.
@@ -43,16 +44,16 @@ from digest.site.render import fill_fragments
 
 BUNDLE_DIR = "pagefind"
 MANIFEST = "shards.json"  # inside BUNDLE_DIR: {"shards": N}
-# At most about 900 MiB of Pagefind per shard (45 MiB per MB of text), so the build process
-# beside it has room under 1.5 GB; and few shards, since each adds an index chunk (about 20 KB)
+# Records are measured by their bytes, not their text: a regular expression over every record
+# cost the indexing thread a second at 10,000 articles. Their text is about 0.73 of their bytes
+# there (47.6 MB of 65.2 MB), so a shard holds about 20 MB of text: at most about 900 MiB of
+# Pagefind (45 MiB per MB of text), and few shards, since each adds an index chunk (about 20 KB)
 # to every word of a query: 3 shards at 10,000 articles.
-SHARD_TEXT_BYTES = 20_000_000
+SHARD_BYTES = 27_000_000
 RECORDS_PREFIX = ".pagefind-records-"  # inside the site folder while a shard is indexed
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _HEADING = re.compile(r"^(#{1,6}) ([^\n]*)$", re.MULTILINE)
-_TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 
 
 def search_record(page: Page, language: str) -> str:
@@ -78,17 +79,8 @@ def _html_heading(match: re.Match) -> str:
     return f"<h{level}>{match.group(2)}</h{level}>"
 
 
-def text_bytes(html: str) -> int:
-    """Bytes of text in a record (tags out, spaces collapsed): what predicts Pagefind's peak memory.
-
-    Neither a page count nor HTML bytes do (chrome and markup are most of a short page), the
-    text does, to within 31 MiB on six samples.
-    """
-    return len(_SPACE.sub(" ", _TAG.sub("", html)).encode("utf-8"))
-
-
 def deal_shards(pages: dict[str, int], limit: int) -> list[list[str]]:
-    """Deal pages (path -> text bytes) into as few shards of about ``limit`` bytes as the total needs.
+    """Deal pages (path -> bytes) into as few shards of about ``limit`` bytes as the total needs.
 
     Largest first onto the lightest shard, so shards are even and none exceeds
     ``limit`` by more than one page. Sorted, so a build deals the same way every time.
@@ -107,7 +99,7 @@ def bundle_dir(n: int) -> str:
 
 
 def index_pages(pages: Sequence[tuple[str, Page]], language: str, site_dir: Path,
-                shard_text_bytes: int = SHARD_TEXT_BYTES, cancelled: threading.Event | None = None) -> None:
+                shard_bytes: int = SHARD_BYTES, cancelled: threading.Event | None = None) -> None:
     """Write the search bundle(s) of ``pages`` ((site path the page is written to, page)) into ``site_dir``.
 
     Each page's record is made and written to a hidden folder in the site as it is measured,
@@ -120,11 +112,11 @@ def index_pages(pages: Sequence[tuple[str, Page]], language: str, site_dir: Path
         written = Path(folder, "records")
         sizes = {}
         for path, page in pages:
-            record = search_record(page, language)
-            sizes[path] = text_bytes(record)
+            record = search_record(page, language).encode("utf-8")
+            sizes[path] = len(record)
             (written / path).parent.mkdir(parents=True, exist_ok=True)
-            (written / path).write_text(record, encoding="utf-8")
-        shards = deal_shards(sizes, shard_text_bytes)
+            (written / path).write_bytes(record)
+        shards = deal_shards(sizes, shard_bytes)
         for n, shard in enumerate(shards):
             if cancelled is not None and cancelled.is_set():
                 return
@@ -151,16 +143,16 @@ class SearchIndexing:
     """
 
     def __init__(self, pages: Sequence[tuple[str, Page]], language: str, site_dir: Path,
-                 shard_text_bytes: int = SHARD_TEXT_BYTES):
+                 shard_bytes: int = SHARD_BYTES):
         self._cancelled = threading.Event()
         self._failure: BaseException | None = None
         self._thread = threading.Thread(
-            target=self._run, args=(pages, language, site_dir, shard_text_bytes), name="digest-search-index", daemon=True)
+            target=self._run, args=(pages, language, site_dir, shard_bytes), name="digest-search-index", daemon=True)
         self._thread.start()
 
-    def _run(self, pages: Sequence[tuple[str, Page]], language: str, site_dir: Path, shard_text_bytes: int) -> None:
+    def _run(self, pages: Sequence[tuple[str, Page]], language: str, site_dir: Path, shard_bytes: int) -> None:
         try:
-            index_pages(pages, language, site_dir, shard_text_bytes, self._cancelled)
+            index_pages(pages, language, site_dir, shard_bytes, self._cancelled)
         except BaseException as err:  # reported by finish(), in the build's own thread
             self._failure = err
 
