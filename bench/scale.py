@@ -89,9 +89,25 @@ def _tree_pss_kib(root: int) -> int:
     return total
 
 
+DROP_CACHES = Path("/proc/sys/vm/drop_caches")
+drop_caches = False  # --drop-caches
+
+
+def _fresh_kernel_caches() -> None:
+    """Start a timed command with the kernel's caches emptied (root on Linux only).
+
+    On the 2-core machines here, creating a file slows as the kernel's dentry and inode caches
+    grow (10,000 files: 1.2 s with them emptied, 5 to 11 s after a few builds' worth of files),
+    so whichever command runs later in a run pays for the files the earlier ones made."""
+    if drop_caches:
+        os.sync()
+        DROP_CACHES.write_text("3\n")
+
+
 def timed(command: list[str], cwd: Path, peaks: list[float] | None = None) -> float:
     """Seconds the command takes; with ``peaks``, appends the largest memory its whole process
     tree held at once (MiB, sampled every 0.2 s): the build, its workers and Pagefind together."""
+    _fresh_kernel_caches()
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -188,6 +204,7 @@ def serve_seconds(root: Path, sidecar: Path, article_url: str) -> tuple[float, f
         "plugins:\n  - digest:\n      content: content\n      cache_dir: cache\n", encoding="utf-8")
     (root / "docs").mkdir(exist_ok=True)
     base = f"http://127.0.0.1:{port}/"
+    _fresh_kernel_caches()
     start = time.perf_counter()
     server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}", "-f", str(root / "mkdocs.yml")],
                               cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -237,7 +254,11 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "bench")
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--serve", action="store_true", help="also time `mkdocs serve`: its first page, then an edit")
+    parser.add_argument("--drop-caches", action="store_true",
+                        help="empty the kernel's caches before each timed command (root, Linux), so none pays for another's files")
     args = parser.parse_args()
+    global drop_caches
+    drop_caches = args.drop_caches
     texts = corpus_texts(args.shared)
     print(f"{'articles':>8} {'floor s':>8} {'cold s':>8} {'cold/floor':>10} {'warm s':>8} {'warm/floor':>10} {'peak MiB':>9} "
           f"{'tree MiB':>9} {'search KB':>9}")

@@ -111,14 +111,18 @@ def test_a_failing_shard_is_named_when_the_indexing_is_finished(tmp_path, monkey
 def test_a_cancelled_indexing_runs_no_further_shard(tmp_path, monkeypatch):
     """A failed build cancels: the shard under way ends, no other starts, no manifest is written."""
     records = _pages({f"a{n}": ("Wire", "Orontes " * 100) for n in range(3)})
-    cancelled = threading.Event()
+    started, release = threading.Event(), threading.Event()
     runs = []
 
     def pagefind(*arguments, shard=""):
         runs.append(shard)
-        cancelled.set()
+        started.set()
+        release.wait(10)
 
     monkeypatch.setattr("digest.site.search._pagefind", pagefind)
-    index_pages(records, "en", tmp_path, 500, cancelled)
-    assert runs == ["shard 1 of 3, "] and not (tmp_path / "pagefind" / "shards.json").exists()
-    assert list(tmp_path.iterdir()) == [], "the records are removed"
+    indexing = SearchIndexing(records, "en", tmp_path, 500)
+    assert started.wait(10)
+    threading.Timer(0.2, release.set).start()
+    indexing.cancel()
+    assert runs == ["shard 1 of 3, "]
+    assert list(tmp_path.iterdir()) == [], "the records are removed and no manifest is written"
