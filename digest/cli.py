@@ -83,8 +83,10 @@ def build(content_dir: Path, site_dir: Path, config_file: Path | None, cache_dir
         report(site.problems)
         if strict and site.problems:
             raise click.ClickException(f"{len(site.problems)} problem(s) in {content_dir}; strict build stopped, site left as it was")
-        build_with_mkdocs(config, plugin, site)
-        click.echo(f"Built {len(site.pages)} pages from {content_dir} ({len(site.problems)} problem(s) reported).", err=True)
+        built = f"Built {len(site.pages)} pages from {content_dir} ({len(site.problems)} problem(s) reported)."
+        plugin.prebuilt, site = site, None
+        build_with_mkdocs(config, plugin)
+        click.echo(built, err=True)
 
     try:
         publish(site_dir, build_into, discard=remove_in_background)
