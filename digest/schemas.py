@@ -25,6 +25,9 @@ RATING_SCALE: dict[str, str] = {
 
 Rating = Literal["high", "mostly-reliable", "mixed", "low", "very-low"]
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=2000)]
+# A date an editor writes: within the years a digest can be about. Dates near the calendar's end
+# (9999-12-31) left no room for the arithmetic of charts and feeds, and stopped a build.
+Date = Annotated[dt.date, Field(ge=dt.date(1000, 1, 1), le=dt.date(2999, 12, 31))]
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=100)
 ]
@@ -76,7 +79,7 @@ class OutletModel(_Strict):
     stance: LongText | None = None
     note: LongText | None = Field(None, description="The reliability note, in Markdown.")
     sources: list[SourceModel] = []
-    reviewed: dt.date | None = None
+    reviewed: Date | None = None
     hints: list[Hint] = Field(
         [], description="Regular expressions (RE2 syntax) for chrome lines on this outlet's pages."
     )
@@ -109,14 +112,14 @@ class SidecarModel(_Strict):
     subtitle: ShortText | None = None
     url: HttpUrl | None = None
     outlet: ShortText | None = Field(None, description="An outlet id from outlets.yml, or a domain.")
-    published: dt.date | None = None
+    published: Date | None = None
     byline: ShortText | None = None
     summary: LongText | None = Field(None, description="The editor's summary, in Markdown.")
     summary_status: Literal["draft", "reviewed"] | None = Field(
         None, description="draft until a second editor has checked the summary against the capture."
     )
     reviewer: ShortText | None = Field(None, description="Who reviewed the summary.")
-    reviewed: dt.date | None = Field(None, description="When the summary was reviewed (YYYY-MM-DD).")
+    reviewed: Date | None = Field(None, description="When the summary was reviewed (YYYY-MM-DD).")
     tags: list[Annotated[str, StringConstraints(max_length=100)]] = []
     related: RelatedOverridesModel = RelatedOverridesModel()
     story: Identifier | None = Field(None, description="Put this article into the story with this id.")
@@ -126,7 +129,7 @@ class SidecarModel(_Strict):
         None,
         description="A copy of the original in a web archive (Wayback Machine, archive.today), shown beside the live link.",
     )
-    archived: dt.date | None = Field(None, description="When that archived copy was made (YYYY-MM-DD).")
+    archived: Date | None = Field(None, description="When that archived copy was made (YYYY-MM-DD).")
 
 
 class DigestModel(_Strict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 import xml.etree.ElementTree as ET
 
 import feedparser
@@ -149,3 +150,17 @@ def test_labels_from_content_are_xml_text_and_nothing_else(labels):
         _assert_inert(svg)  # parses as XML: every label was escaped
         text = " ".join(" ".join(e.itertext()) for e in _elements(svg) if e.tag.endswith(("title", "text")))
         assert xml_name(labels[0])[:20] in text
+
+
+_ANY_DATE = st.one_of(st.sampled_from([dt.date.min, dt.date.max, dt.date.max - dt.timedelta(days=40)]), st.dates())
+
+
+@settings(max_examples=40, deadline=None)
+@given(_ANY_DATE, _ANY_DATE)
+def test_any_two_dates_a_capture_can_give_make_a_chart_and_feeds(first, last):
+    """Dates from captures are not bounded like editors' are: a story from year 1 to the last day
+    the calendar has still renders (the chart's columns stop at the calendar's end)."""
+    digest = _digest(2)
+    articles = (replace(digest.articles[0], published=first.isoformat()), replace(digest.articles[1], published=last.isoformat()))
+    files = render_site(replace(digest, articles=articles)).data_files
+    assert any(path.startswith("charts/stories/") for path in files)

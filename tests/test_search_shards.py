@@ -12,6 +12,7 @@ import gzip
 import json
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,12 @@ def test_records_over_the_bound_are_indexed_in_shards_whose_urls_are_the_site_pa
     titles = {fragment["meta"]["title"] for shard in fragments for fragment in shard}
     assert titles == {f"a{n}" for n in range(5)}
     assert {tuple(fragment["filters"]["outlet"]) for shard in fragments for fragment in shard} == {(f"Outlet {n}",) for n in range(5)}
-    assert [p.name for p in site.iterdir() if not p.name.startswith("pagefind")] == [], "the record folders are removed"
+    assert [p.name for p in site.iterdir() if not p.name.startswith("pagefind")] == [], "no record is in the site"
+    for _ in range(100):  # the records beside the site are removed in the background
+        if not list(tmp_path.glob("site.search-records-*")):
+            break
+        time.sleep(0.1)
+    assert not list(tmp_path.glob("site.search-records-*"))
 
 
 def test_records_within_the_bound_are_one_bundle(tmp_path):

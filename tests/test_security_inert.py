@@ -165,3 +165,34 @@ def test_a_captured_page_s_unsafe_canonical_link_is_dropped():
         + "</body></html>"
     )
     assert normalize(Capture("p", Path("p.html"), "html", page.encode()), {}).url is None
+
+
+_EDITOR_PIECES = st.sampled_from([
+    "\\# ", "# ", "## ", "###### ", "    ", "\t", "\n", "\n\n", "```\n", "~~~\n", "> ", "- ", "1. ", "---\n", "===\n",
+    "[x](javascript:window.__pwned=1)", "![i](https://x.example/a.png)", "<b>bold</b>", "[[TOC]]", "*em*", "`code`",
+    "{: onclick=alert(1) }", "--8<-- \"/etc/passwd\"", "text", "Orontes bridge",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_EDITOR_PIECES, min_size=1, max_size=25).map("".join))
+def test_no_line_of_editors_markdown_is_ever_taken_for_a_page_heading(text):
+    """Editors' Markdown becomes HTML inside a page whose only Markdown is its template's headings.
+    Whatever lines the editor writes (escaped "#", code blocks, headings of their own), the
+    page's headings are the template's, and nothing in the page can act."""
+    def pages(value: str) -> dict:
+        digest = hostile_digest("plain")
+        outlet = Outlet(**{**digest.outlets["evil"].__dict__, "note": value})
+        first = EnrichedArticle(**{**digest.articles[0].__dict__, "summary": value})
+        entity = Entity(**{**digest.entities["ent"].__dict__, "note": value})
+        changed = LinkedDigest(**{**digest.__dict__, "articles": (first, digest.articles[1]), "outlets": {"evil": outlet},
+                                  "entities": {"ent": entity}, "description": value})
+        return {page.path: page for page in render_site(changed).pages}
+
+    plain, hostile = pages("plain"), pages(text)
+    assert plain.keys() == hostile.keys()
+    for path, page in hostile.items():
+        headings = [line for line in page.source.splitlines() if line.startswith("#")]
+        assert headings == [line for line in plain[path].source.splitlines() if line.startswith("#")], path
+        assert live_markup(page_to_html(page.markdown)) == [], path
+        assert set_aside_by_markdown(page.markdown), path

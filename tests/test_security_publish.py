@@ -198,6 +198,11 @@ def test_a_build_killed_at_any_stage_leaves_a_whole_site(built_site, stage):
     subprocess.run(command, check=True, capture_output=True, cwd=root)
     # Pagefind names its bundle's files by a hash that varies from one indexing to the next.
     assert _without_search_bundle(snapshot(site)) == _without_search_bundle(before)
+    # The swapped-out site and the search records are removed by detached processes.
+    for _ in range(100):
+        if not [p for p in root.iterdir() if p.name.startswith(".site.") and p.is_dir()]:
+            break
+        time.sleep(0.1)
     assert not [p for p in root.iterdir() if p.name.startswith(".site.") and p.is_dir()]
 
 

@@ -63,7 +63,10 @@ class Bucketing:
                 keys.append(key)
                 if limit is not None and len(keys) > limit:
                     return keys
-            day += dt.timedelta(days=1 if self.name in ("day", "week") else 28)
+            step = dt.timedelta(days=1 if self.name in ("day", "week") else 28)
+            if day > dt.date.max - step:  # the last day a date can be: nothing comes after it
+                break
+            day += step
         if keys[-1] != self.key(last):
             keys.append(self.key(last))
         return keys

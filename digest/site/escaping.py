@@ -148,7 +148,14 @@ _EDITOR_MARKDOWN = _markdown()
 
 
 def editor_markdown(text: str | None) -> Markup:
-    """Editors' Markdown as one raw HTML block the site's Markdown engine passes through as is."""
+    """Editors' Markdown as one raw HTML block the site's Markdown engine passes through as is.
+
+    On one line: every line break markdown-it writes (between blocks, at soft breaks, inside a
+    code block) becomes the character reference &#10;, which HTML reads as the same line break.
+    A page's Markdown is its template's headings and the HTML between them, and a line of an
+    editor's text that began with "# " (an escaped "\\#", a code block's line) was taken for a
+    template's heading and handed to Python-Markdown, links and all.
+    """
     if not text:
         return Markup("")
-    return Markup('<div class="editor-text">\n' + _EDITOR_MARKDOWN.render(text).strip("\n") + "\n</div>")
+    return Markup('<div class="editor-text">' + _EDITOR_MARKDOWN.render(text).strip("\n").replace("\n", "&#10;") + "</div>")

@@ -38,6 +38,7 @@ from pathlib import Path
 from digest.errors import InputError
 from digest.records import Page
 from digest.site.escaping import attribute_value, text_node
+from digest.site.publish import remove_in_background
 from digest.site.render import fill_fragments
 
 BUNDLE_DIR = "pagefind"
@@ -48,7 +49,7 @@ MANIFEST = "shards.json"  # inside BUNDLE_DIR: {"shards": N}
 # Pagefind (45 MiB per MB of text), and few shards, since each adds an index chunk (about 20 KB)
 # to every word of a query: 3 shards at 10,000 articles.
 SHARD_BYTES = 27_000_000
-RECORDS_PREFIX = ".pagefind-records-"  # inside the site folder while a shard is indexed
+RECORDS_PREFIX = ".pagefind-records-"  # inside the site folder, where its parent cannot be written
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _HEADING = re.compile(r"^(#{1,6}) ([^\n]*)$", re.MULTILINE)
@@ -105,11 +106,12 @@ class SearchIndexing:
     """The search bundles of some pages, indexed by Pagefind while the engine renders.
 
     The records are written at once, by the build's own thread, each into the folder of its
-    shard (a hidden folder in the site that mirrors the pages' paths); a second thread then
+    shard (beside the site, mirroring the pages' paths); a second thread then
     only starts Pagefind on one shard after another and waits for it. Nothing else happens on
     that thread: each file operation there would wait for the engine's thread to let go of
     Python's lock (writing 9,360 records from it took 23 s beside MkDocs, 1 s before it).
-    ``finish`` waits for the last shard, removes the records and writes the manifest.
+    ``finish`` waits for the last shard, has the records removed in the background and writes
+    the manifest.
     """
 
     def __init__(self, pages: Sequence[tuple[str, Page]], language: str, site_dir: Path, shard_bytes: int = SHARD_BYTES):
@@ -117,7 +119,7 @@ class SearchIndexing:
         self._cancelled = threading.Event()
         self._failure: BaseException | None = None
         site_dir.mkdir(parents=True, exist_ok=True)  # the engine may not have written a page yet
-        self._records = Path(tempfile.mkdtemp(prefix=RECORDS_PREFIX, dir=site_dir))
+        self._records = _records_folder(site_dir)
         try:
             records = {path: search_record(page, language).encode("utf-8") for path, page in pages}
             self._shards = deal_shards({path: len(record) for path, record in records.items()}, shard_bytes)
@@ -146,7 +148,7 @@ class SearchIndexing:
 
     def finish(self) -> None:
         self._thread.join()
-        shutil.rmtree(self._records, ignore_errors=True)
+        remove_in_background(self._records)  # thousands of files: seconds the build need not wait
         if self._failure is not None:
             raise self._failure
         # No records (a digest with no articles yet): no bundle, Pagefind refuses to write an
@@ -159,6 +161,19 @@ class SearchIndexing:
         self._cancelled.set()
         self._thread.join()
         shutil.rmtree(self._records, ignore_errors=True)
+
+
+def _records_folder(site_dir: Path) -> Path:
+    """A new folder for the records beside the site, named after it (``SITE.search-records-*``),
+    so nothing of it is ever published; inside the site where its parent cannot be written.
+
+    `digest build` builds in a hidden folder whose name starts with the site's temporary prefix
+    (digest/site/publish.py), so the records of a build that was killed are that prefix's too,
+    and the next build removes them with its other leftovers."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.search-records-", dir=site_dir.parent))
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix=RECORDS_PREFIX, dir=site_dir))
 
 
 def _pagefind(*arguments: str, shard: str = "") -> None:
