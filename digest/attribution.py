@@ -15,7 +15,9 @@ a rating. This module is the one place that turns names, domains and addresses i
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -27,7 +29,7 @@ from tld import is_tld
 from digest.paths import safe_name
 from digest.records import Outlet
 from digest.schemas import SidecarModel
-from digest.site.escaping import safe_url
+from digest.site.escaping import heading_text, safe_url
 
 AttributionSource = Literal["editor", "source-url"]
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -44,10 +46,35 @@ class Attribution:
     fetched_host: str | None = None  # the host the capture was fetched from, when recorded
 
 
+_JOINERS_AND_SELECTORS = re.compile("[\u200c\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+
+
+@functools.lru_cache(maxsize=4096)  # profile names are compared for every sidecar
+def reads_as(name: str) -> str:
+    """A name as a reader tells it from others: invisible characters out (the joiners and
+    variation selectors a shown name keeps too), compatibility forms (full width, ligatures,
+    no-break spaces) folded, case and spacing ignored."""
+    shown = _JOINERS_AND_SELECTORS.sub("", heading_text(name))
+    return " ".join(unicodedata.normalize("NFKC", shown).casefold().split())
+
+
+def lookalike_profile(name: str, outlets: Mapping[str, Outlet]) -> Outlet | None:
+    """The profile an editor's ``outlet:`` reads as without being written as (its id or name
+    with an invisible or full-width character, "Reuters\u200b"): such a name would show as the
+    profile's next to it, under another rating, and share its search filter."""
+    wanted, seen = name.strip().lower(), reads_as(name)
+    if any(wanted in (outlet.id, outlet.name.lower()) for outlet in outlets.values()):
+        return None
+    return next((outlet for outlet in outlets.values() if seen in (reads_as(outlet.id), reads_as(outlet.name))), None)
+
+
 def attribute(sidecar: SidecarModel | None, capture_sha256: str, outlets: Mapping[str, Outlet]) -> Attribution:
-    """The article's outlet: the editor's word, else the profile serving the recorded address."""
+    """The article's outlet: the editor's word, else the profile serving the recorded address.
+
+    An ``outlet:`` that only looks like a profile's name attributes nothing (reported by the
+    pipeline at its line)."""
     fetched_host = recorded_host(sidecar, capture_sha256)
-    if sidecar and sidecar.outlet:
+    if sidecar and sidecar.outlet and not lookalike_profile(sidecar.outlet, outlets):
         outlet_id, name = _named_outlet(sidecar.outlet, outlets)
         return Attribution(outlet_id, name, "editor", fetched_host)
     profile = profile_serving(fetched_host, outlets) if fetched_host else None

@@ -7,11 +7,10 @@ reported and left out; the article itself still builds from its capture.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from digest.attribution import Attribution, profile_domain
+from digest.attribution import Attribution, profile_domain, reads_as
 from digest.captures import editor_file
 from digest.errors import InputError
 from digest.paths import safe_name
@@ -25,7 +24,6 @@ from digest.records import (
     Source,
 )
 from digest.schemas import DigestModel, OutletModel, SidecarModel
-from digest.site.escaping import heading_text
 from digest.validation import load_and_validate, validate_loaded
 from digest.yaml_loading import load_yaml_file
 
@@ -88,8 +86,7 @@ def _name_problems(outlets: dict[str, Outlet], loaded, path: Path) -> list[Probl
     share a search filter, a chart row and a reader's trust: each name must read as its own."""
     problems, readers_see = [], {}
     for outlet in outlets.values():
-        seen = " ".join(unicodedata.normalize("NFKC", heading_text(outlet.name)).casefold().split())
-        first = readers_see.setdefault(seen, outlet.id)
+        first = readers_see.setdefault(reads_as(outlet.name), outlet.id)
         if first != outlet.id:
             line, column = loaded.position((outlet.id, "name"), of_value=True)
             problems.append(Problem(str(path), f"name: '{outlet.name}' reads the same as the name of '{first}'; "

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rich.progress import Progress
 
-from digest.attribution import Attribution, attribute, web_host
+from digest.attribution import Attribution, attribute, lookalike_profile, web_host
 from digest.cache import LinksCache, NormalizationCache
 from digest.captures import discover_captures, editor_file
 from digest.editorial import enrich, load_editorial
@@ -71,6 +71,12 @@ class ArticleInputs:
 
 def read_sidecar(capture: Capture, outlets: Mapping[str, Outlet]) -> SidecarReading:
     sidecar, loaded, problems = load_with_positions(SidecarModel, capture.sidecar) if capture.sidecar else (None, None, [])
+    profile = lookalike_profile(sidecar.outlet, outlets) if sidecar and sidecar.outlet else None
+    if profile and loaded:
+        line, column = loaded.position(("outlet",), of_value=True)
+        problems.append(Problem(str(capture.sidecar), f"outlet: '{sidecar.outlet}' reads the same as the outlet "
+                                f"'{profile.id}' ({profile.name}) but is not written the same (an invisible or look-alike "
+                                f"character?); the article is not attributed to it. Write '{profile.id}'", "error", line, column))
     return SidecarReading(sidecar, capture.sidecar, loaded, attribute(sidecar, capture.sha256, outlets), tuple(problems))
 
 
