@@ -6,12 +6,12 @@ for its words and the fragments of the results it shows. The binary comes inside
 ``pagefind[bin]`` wheel from PyPI, so nothing is fetched at build time.
 
 Pagefind reads records, not the built site: each indexed page (an article, whose Page carries
-search filters) becomes a small HTML document holding only its indexed content and its filters
-(``search_record``), handed to Pagefind's service with the URL the engine gives the page, so
-result URLs are the site's. Nothing in a record waits for the engine, so the indexing runs in
-the background (``SearchIndexing``) while the engine renders pages through the theme, on the
-machine's other core: a cold build no longer pays for Pagefind after the engine, and Pagefind
-no longer parses the theme's chrome around every article.
+search filters) becomes a small HTML file holding only its indexed content and its filters
+(``search_record``), at the path the engine writes the page to, so result URLs are the site's.
+Nothing in a record waits for the engine, so the indexing runs in the background
+(``SearchIndexing``) while the engine renders pages through the theme, on the machine's other
+core: a cold build no longer pays for Pagefind after the engine, and Pagefind no longer parses
+the theme's chrome around every article.
 
 Pagefind's memory grows with the text it indexes (about 45 MiB per MB of indexed text: 2.4 GB
 at 10,000 articles in one run; bench/README.md, "Peak memory is Pagefind's"). So a large digest
@@ -24,24 +24,21 @@ with Pagefind's ``mergeIndex``, which sums results and filter counts across bund
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import heapq
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from digest.errors import InputError
 from digest.records import Page
 from digest.site.escaping import attribute_value, text_node
+from digest.site.publish import remove_in_background
 from digest.site.render import fill_fragments
 
 BUNDLE_DIR = "pagefind"
@@ -52,6 +49,7 @@ MANIFEST = "shards.json"  # inside BUNDLE_DIR: {"shards": N}
 # Pagefind (45 MiB per MB of text), and few shards, since each adds an index chunk (about 20 KB)
 # to every word of a query: 3 shards at 10,000 articles.
 SHARD_BYTES = 27_000_000
+RECORDS_PREFIX = ".pagefind-records-"  # inside the site folder, where its parent cannot be written
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _HEADING = re.compile(r"^(#{1,6}) ([^\n]*)$", re.MULTILINE)
@@ -107,40 +105,50 @@ def index_pages(pages: Sequence[tuple[str, Page]], language: str, site_dir: Path
 class SearchIndexing:
     """The search bundles of some pages, indexed by Pagefind while the engine renders.
 
-    The records are made at once, by the build's own thread, and handed to Pagefind's service
-    (``pagefind --service``: each record a request on its standard input, with the URL of its
-    page), one Pagefind process per shard, from a second thread. No record is written to a
-    file: 9,360 records as files were 18,720 new files and folders, seconds of a build. The
-    second thread does as little as it can in Python, since each step there waits for the
-    engine's thread to let go of Python's lock: a shard's requests go out in one write, and
-    Pagefind's answers go to a file the thread looks at twenty times a second.
+    The records are written at once, by the build's own thread, each into the folder of its
+    shard (beside the site, mirroring the pages' paths); a second thread then
+    only starts Pagefind on one shard after another and waits for it. Nothing else happens on
+    that thread: each file operation there would wait for the engine's thread to let go of
+    Python's lock (writing 9,360 records from it took 23 s beside MkDocs, 1 s before it).
+    ``finish`` waits for the last shard, has the records removed in the background and writes
+    the manifest.
     """
 
     def __init__(self, pages: Sequence[tuple[str, Page]], language: str, site_dir: Path, shard_bytes: int = SHARD_BYTES):
         self._site_dir = site_dir
         self._cancelled = threading.Event()
         self._failure: BaseException | None = None
-        records = {_result_url(path): search_record(page, language) for path, page in pages}
-        self._shards = [[(url, records[url]) for url in shard]
-                        for shard in deal_shards({url: len(record.encode("utf-8")) for url, record in records.items()}, shard_bytes)]
         site_dir.mkdir(parents=True, exist_ok=True)  # the engine may not have written a page yet
+        self._records = _records_folder(site_dir)
+        try:
+            records = {path: search_record(page, language).encode("utf-8") for path, page in pages}
+            self._shards = deal_shards({path: len(record) for path, record in records.items()}, shard_bytes)
+            for n, shard in enumerate(self._shards):
+                for path in shard:
+                    target = self._records / str(n) / path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(records.pop(path))
+        except BaseException:
+            shutil.rmtree(self._records, ignore_errors=True)
+            raise
         self._thread = threading.Thread(target=self._index, name="digest-search-index", daemon=True)
         self._thread.start()
 
     def _index(self) -> None:
         try:
-            for n, shard in enumerate(self._shards):
+            for n in range(len(self._shards)):
                 if self._cancelled.is_set():
                     return
                 bundle = self._site_dir / bundle_dir(n)
                 shutil.rmtree(bundle, ignore_errors=True)
                 where = f"shard {n + 1} of {len(self._shards)}, " if len(self._shards) > 1 else ""
-                _pagefind_service(shard, bundle, where)
+                _pagefind("--site", str(self._records / str(n)), "--output-path", str(bundle), shard=where)
         except BaseException as err:  # reported by finish(), in the build's own thread
             self._failure = err
 
     def finish(self) -> None:
         self._thread.join()
+        remove_in_background(self._records)  # thousands of files: seconds the build need not wait
         if self._failure is not None:
             raise self._failure
         # No records (a digest with no articles yet): no bundle, Pagefind refuses to write an
@@ -152,70 +160,28 @@ class SearchIndexing:
         """Stop after the Pagefind run under way (a failed build), and wait for it."""
         self._cancelled.set()
         self._thread.join()
+        shutil.rmtree(self._records, ignore_errors=True)
 
 
-def _result_url(path: str) -> str:
-    """The URL Pagefind gives the page written at ``path``, as it does when it reads a site."""
-    return "/" + path.removesuffix("index.html") if path == "index.html" or path.endswith("/index.html") else "/" + path
+def _records_folder(site_dir: Path) -> Path:
+    """A new folder for the records beside the site, named after it (``SITE.search-records-*``),
+    so nothing of it is ever published; inside the site where its parent cannot be written.
+
+    `digest build` builds in a hidden folder whose name starts with the site's temporary prefix
+    (digest/site/publish.py), so the records of a build that was killed are that prefix's too,
+    and the next build removes them with its other leftovers."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.search-records-", dir=site_dir.parent))
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix=RECORDS_PREFIX, dir=site_dir))
 
 
-def _message(message_id: int, payload: dict) -> bytes:
-    """A request to Pagefind's service: JSON in base64, ended by a comma."""
-    return base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8")) + b","
-
-
-def _pagefind_service(records: list[tuple[str, str]], bundle: Path, where: str) -> None:
-    """Index ``records`` (URL, HTML) in one Pagefind process and write its bundle to ``bundle``."""
-    with tempfile.TemporaryFile() as answers:
-        try:
-            process = subprocess.Popen([sys.executable, "-m", "pagefind", "--service"],
-                                       stdin=subprocess.PIPE, stdout=answers, stderr=subprocess.DEVNULL)
-        except OSError as err:
-            raise InputError(f"search index: Pagefind could not run ({where}{err})") from None
-        try:
-            read = _Answers(answers, process, where)
-            process.stdin.write(_message(0, {"type": "NewIndex", "config": None}))
-            process.stdin.flush()
-            index_id = read.until(1)[0]["index_id"]
-            process.stdin.write(b"".join(
-                _message(1 + n, {"type": "AddFile", "index_id": index_id, "url": url, "file_path": None, "file_contents": html})
-                for n, (url, html) in enumerate(records)))
-            process.stdin.write(_message(1 + len(records), {"type": "WriteFiles", "index_id": index_id, "output_path": str(bundle)}))
-            process.stdin.flush()
-            read.until(2 + len(records))
-        except BrokenPipeError:
-            read.until(2 + len(records))  # Pagefind stopped reading: its answers say why
-        finally:
-            with contextlib.suppress(OSError):
-                process.stdin.close()
-            process.kill()
-            process.wait()
-
-
-class _Answers:
-    """Pagefind's answers as they arrive in a file: JSON in base64, each ended by a comma."""
-
-    def __init__(self, file, process: subprocess.Popen, where: str):
-        self._file, self._process, self._where = file, process, where
-        self._offset = 0
-        self._partial = b""  # an answer whose comma has not arrived yet
-        self._answers: list[dict] = []
-
-    def until(self, count: int) -> list[dict]:
-        """The first ``count`` answers' payloads, once they are all in; an error answer is raised."""
-        while len(self._answers) < count:
-            chunk = os.pread(self._file.fileno(), 1 << 24, self._offset)
-            if chunk:
-                self._offset += len(chunk)
-                *complete, self._partial = (self._partial + chunk).split(b",")
-                for raw in complete:
-                    payload = json.loads(base64.b64decode(raw))["payload"]
-                    if payload.get("type") == "Error":
-                        raise InputError(f"search index: Pagefind failed ({self._where}{payload.get('message')})")
-                    self._answers.append(payload)
-            elif self._process.poll() is not None:
-                raise InputError(f"search index: Pagefind stopped before it finished ({self._where}exit status "
-                                 f"{self._process.returncode})")
-            else:
-                time.sleep(0.05)
-        return self._answers
+def _pagefind(*arguments: str, shard: str = "") -> None:
+    command = [sys.executable, "-m", "pagefind", *arguments, "--silent"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise InputError(f"search index: Pagefind could not run ({shard}{err})") from None
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        raise InputError(f"search index: Pagefind failed ({shard}{detail[-1] if detail else f'exit status {result.returncode}'})")
