@@ -132,3 +132,11 @@ def test_a_cancelled_indexing_runs_no_further_shard(tmp_path, monkeypatch):
     indexing.cancel()
     assert runs == ["shard 1 of 3, "]
     assert list(tmp_path.iterdir()) == [], "the records are removed and no manifest is written"
+
+
+def test_a_page_of_a_file_url_site_is_found_at_its_file(tmp_path):
+    """A record is written where the engine writes its page, so Pagefind gives it the page's URL
+    whatever the URL style (here use_directory_urls off)."""
+    page = _page("a", "Wire", "Orontes bridge reopens.")
+    index_pages([("articles/a.html", page), ("index.html", _page("home", "Wire", "Home text."))], "en", tmp_path)
+    assert {fragment["url"] for fragment in _fragments(tmp_path / "pagefind")} == {"/articles/a.html", "/"}
