@@ -19,6 +19,7 @@ import pytest
 
 from digest.errors import InputError
 from digest.records import Page
+from digest.site import search
 from digest.site.search import SearchIndexing, deal_shards, index_pages, search_record
 
 
@@ -58,16 +59,18 @@ def test_a_records_title_and_filters_are_escaped():
     assert "<title>&lt;img src=x onerror=alert(1)&gt;</title>" in record
 
 
-def test_pages_are_dealt_into_even_bounded_shards_the_same_way_every_time():
-    pages = {f"articles/a{n:03d}/index.html": 100 + (n * 37) % 900 for n in range(200)}
-    shards = deal_shards(pages, 10_000)
-    assert len(shards) == -(-sum(pages.values()) // 10_000)
+def test_pages_are_dealt_into_as_many_shards_as_the_bound_needs_each_by_its_own_path():
+    pages = {f"articles/a{n:05d}/index.html": 100 + (n * 37) % 900 for n in range(6000)}
+    shards = deal_shards(pages, 1_200_000)
+    assert len(shards) == -(-sum(pages.values()) // 1_200_000) == 3
     assert sorted(page for shard in shards for page in shard) == sorted(pages)
-    largest = max(pages.values())
-    assert all(sum(pages[p] for p in shard) <= 10_000 + largest for shard in shards)
-    assert shards == deal_shards(dict(reversed(pages.items())), 10_000)
-    assert deal_shards(pages, 10**9) == [sorted(pages)]
-    assert len(deal_shards(pages, 1)) == len(pages)  # never more shards than pages
+    totals = [sum(pages[p] for p in shard) for shard in shards]
+    assert max(totals) < 1.1 * min(totals), "hashing deals thousands of pages evenly"
+    assert shards == deal_shards(dict(reversed(pages.items())), 1_200_000)
+    edited = {**pages, "articles/a00007/index.html": 5_000}
+    assert deal_shards(edited, 1_200_000) == shards, "an edited page moves no page to another shard"
+    assert deal_shards(pages, 10**12) == [sorted(pages)]
+    assert len(deal_shards({"a": 10, "b": 10}, 1)) <= 2  # never more shards than pages
     assert deal_shards({}, 10_000) == []
 
 
@@ -130,7 +133,7 @@ def test_a_cancelled_indexing_runs_no_further_shard(tmp_path, monkeypatch):
     assert started.wait(10)
     threading.Timer(0.2, release.set).start()
     indexing.cancel()
-    assert runs == ["shard 1 of 3, "]
+    assert len(runs) == 1 and runs[0].startswith("shard 1 of ")
     assert list(tmp_path.iterdir()) == [], "the records are removed and no manifest is written"
 
 
@@ -140,3 +143,33 @@ def test_a_page_of_a_file_url_site_is_found_at_its_file(tmp_path):
     page = _page("a", "Wire", "Orontes bridge reopens.")
     index_pages([("articles/a.html", page), ("index.html", _page("home", "Wire", "Home text."))], "en", tmp_path)
     assert {fragment["url"] for fragment in _fragments(tmp_path / "pagefind")} == {"/articles/a.html", "/"}
+
+
+def test_a_shard_whose_records_are_unchanged_comes_from_the_cache(tmp_path, monkeypatch):
+    """A rebuild after one edited summary indexes only the shard holding it; the bundles are the same."""
+    pages = {f"a{n}": ("Wire", f"Orontes bridge report number {n} " * 40) for n in range(12)}
+    cache = tmp_path / "cache"
+    index_pages(_pages(pages), "en", tmp_path / "cold", 8_000, cache)
+    shards = json.loads((tmp_path / "cold" / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
+    assert shards >= 2
+    runs = []
+    real = search._pagefind
+    monkeypatch.setattr(search, "_pagefind", lambda *arguments, shard="": (runs.append(shard), real(*arguments, shard=shard)))
+    index_pages(_pages(pages), "en", tmp_path / "warm", 8_000, cache)
+    assert runs == [], "nothing changed: every bundle from the cache"
+    assert _tree(tmp_path / "warm") == _tree(tmp_path / "cold")
+    index_pages(_pages({**pages, "a3": ("Wire", "An edited summary " * 40)}), "en", tmp_path / "edited", 8_000, cache)
+    assert len(runs) == 1, "only the edited record's shard is indexed again"
+    urls = {fragment["url"] for n in range(shards) for fragment in _fragments(tmp_path / "edited" / search.bundle_dir(n))}
+    assert urls == {f"/articles/a{n}/" for n in range(12)}
+
+
+def test_a_cache_that_cannot_be_written_still_indexes(tmp_path):
+    cache = tmp_path / "cache"
+    cache.write_text("a file where the cache folder should be", encoding="utf-8")  # unwritable even for root
+    index_pages(_pages({"a": ("Wire", "Orontes bridge reopens.")}), "en", tmp_path / "site", cache_dir=cache)
+    assert [fragment["url"] for fragment in _fragments(tmp_path / "site" / "pagefind")] == ["/articles/a/"]
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -153,7 +153,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         indexes while MkDocs renders."""
         indexed = [(files.get_file_from_path(page.path).dest_uri, page) for page in self.site.pages if page.search_filters]
         language = str(config.theme.get("language") or "en")
-        self.search_indexing = SearchIndexing(indexed, language, Path(config.site_dir), self.config.search_shard_bytes)
+        self.search_indexing = SearchIndexing(indexed, language, Path(config.site_dir), self.config.search_shard_bytes,
+                                              self._config_relative(config, self.config.cache_dir))
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.src_uri in self.cached_html:

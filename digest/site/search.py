@@ -24,14 +24,18 @@ with Pagefind's ``mergeIndex``, which sums results and filter counts across bund
 
 from __future__ import annotations
 
-import heapq
+import functools
+import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+import time
+from importlib import metadata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -81,53 +85,65 @@ def _html_heading(match: re.Match) -> str:
 def deal_shards(pages: dict[str, int], limit: int) -> list[list[str]]:
     """Deal pages (path -> bytes) into as few shards of about ``limit`` bytes as the total needs.
 
-    Largest first onto the lightest shard, so shards are even and none exceeds
-    ``limit`` by more than one page. Sorted, so a build deals the same way every time.
+    Each page goes to the shard its path's hash names, so an edit to one page changes one
+    shard only and the others are found in the cache (``SearchIndexing``); with thousands of
+    pages a shard, hashing deals them evenly. Sorted, so a build deals the same way every time.
     """
     count = max(1, min(len(pages), -(-sum(pages.values()) // max(1, limit))))
-    shards: list[tuple[int, int, list[str]]] = [(0, n, []) for n in range(count)]
-    for path, size in sorted(pages.items(), key=lambda item: (-item[1], item[0])):
-        total, n, members = heapq.heappop(shards)
-        members.append(path)
-        heapq.heappush(shards, (total + size, n, members))
-    return [sorted(members) for _, _, members in sorted(shards, key=lambda shard: shard[1]) if members]
+    shards: list[list[str]] = [[] for _ in range(count)]
+    for path in sorted(pages):
+        shards[int.from_bytes(hashlib.sha256(path.encode("utf-8", "surrogatepass")).digest()[:8], "big") % count].append(path)
+    return [shard for shard in shards if shard]
 
 
 def bundle_dir(n: int) -> str:
     return BUNDLE_DIR if n == 0 else f"{BUNDLE_DIR}-{n}"
 
 
-def index_pages(pages: Sequence[tuple[str, Page]], language: str, site_dir: Path, shard_bytes: int = SHARD_BYTES) -> None:
+def index_pages(pages: Sequence[tuple[str, Page]], language: str, site_dir: Path, shard_bytes: int = SHARD_BYTES,
+                cache_dir: Path | None = None) -> None:
     """Write the search bundle(s) of ``pages`` ((site path the page is written to, page)) into ``site_dir``."""
-    SearchIndexing(pages, language, site_dir, shard_bytes).finish()
+    SearchIndexing(pages, language, site_dir, shard_bytes, cache_dir).finish()
 
 
 class SearchIndexing:
     """The search bundles of some pages, indexed by Pagefind while the engine renders.
 
     The records are written at once, by the build's own thread, each into the folder of its
-    shard (beside the site, mirroring the pages' paths); a second thread then
-    only starts Pagefind on one shard after another and waits for it. Nothing else happens on
-    that thread: each file operation there would wait for the engine's thread to let go of
-    Python's lock (writing 9,360 records from it took 23 s beside MkDocs, 1 s before it).
-    ``finish`` waits for the last shard, has the records removed in the background and writes
-    the manifest.
+    shard (beside the site, mirroring the pages' paths); a second thread then only starts
+    Pagefind on one shard after another and waits for it. Nothing else happens on that thread:
+    each file operation there would wait for the engine's thread to let go of Python's lock
+    (writing 9,360 records from it took 23 s beside MkDocs, 1 s before it).
+
+    With a cache folder, a shard's bundle is kept under a key of everything Pagefind reads for
+    it (its records, whole, and Pagefind's version): a rebuild after one edited summary indexes
+    one shard, and takes the others' bundles from the cache. The site's bundle files are hard
+    links of the cache's (copies where the two folders cannot share files); nothing writes to
+    them after Pagefind. ``finish`` waits for the last shard, puts the bundles in the site, has
+    the records removed in the background and writes the manifest.
     """
 
-    def __init__(self, pages: Sequence[tuple[str, Page]], language: str, site_dir: Path, shard_bytes: int = SHARD_BYTES):
+    def __init__(self, pages: Sequence[tuple[str, Page]], language: str, site_dir: Path, shard_bytes: int = SHARD_BYTES,
+                 cache_dir: Path | None = None):
         self._site_dir = site_dir
         self._cancelled = threading.Event()
         self._failure: BaseException | None = None
         site_dir.mkdir(parents=True, exist_ok=True)  # the engine may not have written a page yet
+        records = {path: search_record(page, language).encode("utf-8") for path, page in pages}
+        shards = deal_shards({path: len(record) for path, record in records.items()}, shard_bytes)
+        self._cache = _usable(cache_dir / BUNDLE_CACHE) if cache_dir else None
+        # Where each shard's bundle is, or will be: its cache entry, else its place in the site.
+        self._bundles = [self._cache / _bundle_key(shard, records) if self._cache else site_dir / bundle_dir(n)
+                         for n, shard in enumerate(shards)]
         self._records = _records_folder(site_dir)
         try:
-            records = {path: search_record(page, language).encode("utf-8") for path, page in pages}
-            self._shards = deal_shards({path: len(record) for path, record in records.items()}, shard_bytes)
-            for n, shard in enumerate(self._shards):
+            for n, shard in enumerate(shards):
+                if self._cache and self._bundles[n].is_dir():
+                    continue  # in the cache
                 for path in shard:
                     target = self._records / str(n) / path
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(records.pop(path))
+                    target.write_bytes(records[path])
         except BaseException:
             shutil.rmtree(self._records, ignore_errors=True)
             raise
@@ -136,13 +152,17 @@ class SearchIndexing:
 
     def _index(self) -> None:
         try:
-            for n in range(len(self._shards)):
+            for n, bundle in enumerate(self._bundles):
                 if self._cancelled.is_set():
                     return
-                bundle = self._site_dir / bundle_dir(n)
-                shutil.rmtree(bundle, ignore_errors=True)
-                where = f"shard {n + 1} of {len(self._shards)}, " if len(self._shards) > 1 else ""
-                _pagefind("--site", str(self._records / str(n)), "--output-path", str(bundle), shard=where)
+                if self._cache and bundle.is_dir():
+                    continue
+                written = bundle.with_name(f".{bundle.name}.{os.getpid()}") if self._cache else bundle
+                shutil.rmtree(written, ignore_errors=True)
+                where = f"shard {n + 1} of {len(self._bundles)}, " if len(self._bundles) > 1 else ""
+                _pagefind("--site", str(self._records / str(n)), "--output-path", str(written), shard=where)
+                if written != bundle:
+                    _enter(written, bundle)
         except BaseException as err:  # reported by finish(), in the build's own thread
             self._failure = err
 
@@ -151,16 +171,89 @@ class SearchIndexing:
         remove_in_background(self._records)  # thousands of files: seconds the build need not wait
         if self._failure is not None:
             raise self._failure
+        if self._cache is not None:
+            for n, bundle in enumerate(self._bundles):
+                _link_tree(bundle, self._site_dir / bundle_dir(n))
+            _prune(self._cache, set(self._bundles))
         # No records (a digest with no articles yet): no bundle, Pagefind refuses to write an
         # empty one; the search box reads the count 0 and finds nothing.
         (self._site_dir / BUNDLE_DIR).mkdir(exist_ok=True)
-        (self._site_dir / BUNDLE_DIR / MANIFEST).write_text(json.dumps({"shards": len(self._shards)}) + "\n", encoding="utf-8")
+        (self._site_dir / BUNDLE_DIR / MANIFEST).write_text(json.dumps({"shards": len(self._bundles)}) + "\n", encoding="utf-8")
 
     def cancel(self) -> None:
         """Stop after the Pagefind run under way (a failed build), and wait for it."""
         self._cancelled.set()
         self._thread.join()
         shutil.rmtree(self._records, ignore_errors=True)
+
+
+BUNDLE_CACHE = "search"  # in the cache folder: one folder of a shard's bundle per key
+
+
+def _bundle_key(shard: list[str], records: dict[str, bytes]) -> str:
+    """Everything Pagefind reads for a shard: its records, whole, and Pagefind's version."""
+    key = hashlib.sha256(_pagefind_version().encode())
+    for path in shard:
+        key.update(b"\0" + path.encode("utf-8", "surrogatepass") + b"\0" + records[path])
+    return key.hexdigest()
+
+
+def _enter(written: Path, entry: Path) -> None:
+    """Make a finished bundle the cache entry, whole: a build that looks finds all of it or nothing."""
+    try:
+        os.replace(written, entry)
+    except OSError:
+        if not entry.is_dir():
+            raise
+        shutil.rmtree(written, ignore_errors=True)  # another build made the same entry meanwhile
+
+
+@functools.cache
+def _pagefind_version() -> str:
+    versions = []
+    for name in ("pagefind", "pagefind-bin"):
+        try:
+            versions.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} absent")
+    return " ".join(versions)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """``target`` as a copy of ``source`` made of hard links, or of copies across file systems."""
+    shutil.rmtree(target, ignore_errors=True)
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link)
+
+
+def _usable(cache: Path) -> Path | None:
+    """The cache folder, if it can be written; a read-only cache only costs the build time."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return cache if os.access(cache, os.W_OK) else None
+
+
+IN_USE_SECONDS = 3600  # a bundle another build (mkdocs serve beside digest build) may be about to use
+
+
+def _prune(cache: Path, wanted: set[Path]) -> None:
+    """Drop the bundles no shard of this build asked for (older content, older Pagefind), once
+    no other build can still be using them."""
+    recent = time.time() - IN_USE_SECONDS
+    try:
+        entries = [entry for entry in cache.iterdir() if entry not in wanted and entry.stat().st_mtime < recent]
+    except OSError:
+        return
+    for entry in entries:
+        shutil.rmtree(entry, ignore_errors=True)
 
 
 def _records_folder(site_dir: Path) -> Path:
