@@ -24,6 +24,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 import idna
+from confusable_homoglyphs import confusables
 from tld import is_tld
 
 from digest.paths import safe_name
@@ -46,6 +47,7 @@ class Attribution:
     fetched_host: str | None = None  # the host the capture was fetched from, when recorded
 
 
+_BLANK_SYMBOLS = frozenset("\u2800\ufffc")  # draw nothing, yet are neither spaces nor invisible to Unicode
 _JOINERS_AND_SELECTORS = re.compile("[\u200c\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 
 
@@ -53,9 +55,26 @@ _JOINERS_AND_SELECTORS = re.compile("[\u200c\u200d\ufe00-\ufe0f\U000e0100-\U000e
 def reads_as(name: str) -> str:
     """A name as a reader tells it from others: invisible characters out (the joiners and
     variation selectors a shown name keeps too), compatibility forms (full width, ligatures,
-    no-break spaces) folded, case and spacing ignored."""
-    shown = _JOINERS_AND_SELECTORS.sub("", heading_text(name))
-    return " ".join(unicodedata.normalize("NFKC", shown).casefold().split())
+    no-break spaces) folded, letters of other scripts that look like Latin ones (Cyrillic "а",
+    Greek "Τ", by Unicode's confusables data) read as those, every dash as "-", blank symbols
+    as spaces, case and spacing ignored."""
+    shown = unicodedata.normalize("NFKC", _JOINERS_AND_SELECTORS.sub("", heading_text(name)))
+    return " ".join("".join(map(_as_latin, shown)).casefold().split())
+
+
+@functools.lru_cache(maxsize=None)
+def _as_latin(character: str) -> str:
+    if character.isascii():
+        return character
+    if character in _BLANK_SYMBOLS:
+        return " "
+    if unicodedata.category(character) == "Pd":
+        return "-"
+    for found in confusables.is_confusable(character, greedy=True, preferred_aliases=["latin"]) or []:
+        latin = next((glyph["c"] for glyph in found["homoglyphs"] if glyph["n"].startswith("LATIN")), None)
+        if latin:
+            return latin
+    return character
 
 
 def lookalike_profile(name: str, outlets: Mapping[str, Outlet]) -> Outlet | None:
@@ -63,9 +82,10 @@ def lookalike_profile(name: str, outlets: Mapping[str, Outlet]) -> Outlet | None
     with an invisible or full-width character, "Reuters\u200b"): such a name would show as the
     profile's next to it, under another rating, and share its search filter."""
     wanted, seen = name.strip().lower(), reads_as(name)
-    if any(wanted in (outlet.id, outlet.name.lower()) for outlet in outlets.values()):
+    if any(wanted in (outlet.id, outlet.name.lower(), *outlet.domains) for outlet in outlets.values()):
         return None
-    return next((outlet for outlet in outlets.values() if seen in (reads_as(outlet.id), reads_as(outlet.name))), None)
+    return next((outlet for outlet in outlets.values()
+                 if seen in (reads_as(outlet.id), reads_as(outlet.name), *map(reads_as, outlet.domains))), None)
 
 
 def attribute(sidecar: SidecarModel | None, capture_sha256: str, outlets: Mapping[str, Outlet]) -> Attribution:

@@ -153,7 +153,9 @@ def bibtex_entry(article: EnrichedArticle, publisher: str | None) -> str:
     if article.provenance.retrieved:
         fields.append(("urldate", article.provenance.retrieved[:10]))
     if article.archived_url:
-        note = "Archived at \\url{" + _bibtex_url(article.archived_url) + "}"
+        # A note is typeset as text, where \\url cannot read its argument verbatim: the address
+        # is escaped as text there, so TeX reads no command, comment or ^^ sequence out of it.
+        note = "Archived at " + bibtex_escape(article.archived_url)
         fields.append(("note", note + (f" on {article.archived}" if article.archived else "")))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{article.id},\n{body}\n}}\n"
@@ -161,8 +163,9 @@ def bibtex_entry(article: EnrichedArticle, publisher: str | None) -> str:
 
 def _bibtex_url(url: str) -> str:
     """A URL as a verbatim BibTeX field holds it: braces (the only characters that could end the
-    field) percent-encoded, which leaves the address the same."""
-    return url.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")
+    field), backslashes and carets (TeX reads "^^5c" as a backslash as it reads a line) percent-
+    encoded, which leaves the address the same (none of them may stand unencoded in a URL)."""
+    return url.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C").replace("^", "%5E")
 
 
 def json_array(items: Iterable[object]) -> bytes:

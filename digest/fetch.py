@@ -41,17 +41,17 @@ class Page:
 
 class _WebOnlyRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D102 - urllib hook
-        if urlsplit(newurl).scheme.lower() not in WEB_SCHEMES:
+        if _split(newurl).scheme.lower() not in WEB_SCHEMES:
             raise InputError(f"{req.full_url}: redirected to {newurl}, which is not an http(s) address")
         target = canonical_address(newurl)
-        if _is_public(urlsplit(req.full_url).hostname or "") and not _is_public(urlsplit(target).hostname or ""):
+        if _is_public(_split(req.full_url).hostname or "") and not _is_public(_split(target).hostname or ""):
             raise InputError(f"{req.full_url}: redirected to {newurl}, a loopback, private or link-local address")
         return super().redirect_request(req, fp, code, msg, headers, target)
 
 
 def canonical_address(url: str) -> str:
     """``url`` with its host in the form attribution compares; InputError if it has none."""
-    parts = urlsplit(url)
+    parts = _split(url)
     try:
         port = parts.port
     except ValueError:
@@ -80,7 +80,15 @@ def _is_public(host: str) -> bool:
 
 
 def is_web_address(source: str) -> bool:
-    return urlsplit(source).scheme.lower() in WEB_SCHEMES
+    return _split(source).scheme.lower() in WEB_SCHEMES
+
+
+def _split(url: str):
+    """urlsplit, with an address it cannot read ("http://[::1") named in an InputError."""
+    try:
+        return urlsplit(url)
+    except ValueError as err:
+        raise InputError(f"{url}: not an address that can be read ({err})") from None
 
 
 def fetch(url: str, timeout: float, max_bytes: int) -> Page:

@@ -28,6 +28,21 @@ HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", ma
 # A date an editor writes: within the years a digest can be about. Dates near the calendar's end
 # (9999-12-31) left no room for the arithmetic of charts and feeds, and stopped a build.
 Date = Annotated[dt.date, Field(ge=dt.date(1000, 1, 1), le=dt.date(2999, 12, 31))]
+
+
+def _within_the_years(moment: dt.datetime) -> dt.datetime:
+    """A moment in the same years as a Date, in its own time zone and in UTC (the pages show it
+    in UTC: 9999-12-31T23:00-14:00 is past the calendar's end there)."""
+    try:
+        years = {moment.year, moment.astimezone(dt.timezone.utc).year}
+    except (OverflowError, ValueError):
+        years = {0}
+    if not all(1000 <= year <= 2999 for year in years):
+        raise ValueError("must lie in the years 1000 to 2999")
+    return moment
+
+
+DateTime = Annotated[dt.datetime, AfterValidator(_within_the_years)]
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=100)
 ]
@@ -99,7 +114,7 @@ class ProvenanceModel(_Strict):
         description="The address the capture's bytes came from: fetched by `digest add` (after redirects), "
         "or given with --url for a saved file. Its host attributes the article to the profile with that domain.",
     )
-    retrieved: dt.datetime | None = Field(None, description="When the capture was taken (UTC).")
+    retrieved: DateTime | None = Field(None, description="When the capture was taken (UTC).")
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
         None, description="SHA-256 of the capture's bytes as stored."
     )

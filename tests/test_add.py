@@ -248,6 +248,12 @@ def test_only_web_addresses_are_fetched():
         read_source("ftp://example.org/a", None)
 
 
+@pytest.mark.parametrize("address", ["http://[::1", "https://[v1.x/a", "http://]/"])
+def test_an_address_no_parser_can_read_is_named(address):
+    with pytest.raises(InputError, match=r"not an address that can be read"):
+        read_source(address, None)
+
+
 def test_cli_add_reports_each_outcome(content, saved, tmp_path):
     run = CliRunner().invoke
     options = ["--content", str(content), "--cache-dir", str(tmp_path / "cache")]

@@ -260,17 +260,23 @@ def test_digest_add_writes_only_the_outlet_the_editor_gives(make_content, tmp_pa
     assert (digest.articles[0].outlet_id, digest.articles[0].outlet_source) == expected
 
 
-@pytest.mark.parametrize("written", ["Reuters\u200b", "Ｒｅｕｔｅｒｓ", "Reu\u00adters", "REUTERS\u2060", "reuters\u200d"])
+@pytest.mark.parametrize("written", [
+    "Reuters\u200b", "Ｒｅｕｔｅｒｓ", "Reu\u00adters", "REUTERS\u2060", "reuters\u200d",  # invisible, full width
+    "R\u0435uters", "Reuter\u0455", "Reut\u0435rs", "\u03a4he Wire",  # Cyrillic е and ѕ, Greek Τ
+    "Reuters\u2800", "Reuters\ufffc", "reuters\u2010wire", "reuters\u2011wire",  # blank symbols, other dashes
+    "reut\u0435rs.com",  # the profile's domain, with a Cyrillic е
+])
 def test_an_outlet_name_that_only_looks_like_a_profiles_is_an_error_and_attributes_nothing(tmp_path, written):
     """"Reuters" with an invisible or full-width character would show as Reuters, unassessed,
     beside the real one and under its search filter: it is refused at its line instead."""
     content = tmp_path / "content"
     (content / "articles").mkdir(parents=True)
-    (content / "outlets.yml").write_text("reuters:\n  name: Reuters\n  rating: high\n", encoding="utf-8")
+    (content / "outlets.yml").write_text("reuters:\n  name: Reuters\n  domains: [reuters.com]\n  rating: high\n"
+                                         "reuters-wire:\n  name: The Wire\n  rating: high\n", encoding="utf-8")
     (content / "articles" / "fake.txt").write_text("Headline\n\nThe council met on Tuesday and voted on the budget.\n", encoding="utf-8")
     (content / "articles" / "fake.yml").write_text(f"title: Fake\noutlet: \"{written}\"\n", encoding="utf-8")
     digest, problems = assemble_digest(content)
     (article,) = digest.articles
     assert article.outlet_id is None and article.outlet_name is None
     (problem,) = [p for p in problems if p.path.endswith("fake.yml")]
-    assert problem.severity == "error" and problem.line == 2 and "reads the same as the outlet 'reuters'" in problem.message
+    assert problem.severity == "error" and problem.line == 2 and "reads the same as the outlet 'reuters" in problem.message

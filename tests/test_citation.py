@@ -141,3 +141,21 @@ def test_bylines_name_authors_and_translators_apart():
     assert byline_people("By Jane Roe, John Doe & Ann Lee") == (["Jane Roe", "John Doe", "Ann Lee"], [])
     assert byline_people("Edited by Max Mustermann") == ([], [])
     assert byline_people(None) == ([], [])
+
+
+_URL_TAIL = st.lists(st.sampled_from(list("abc/.-_~%#&?=+$!*'();:@,^[]{}\\|`") + ["^^5c", "^^7b", "^^7d", "\\input", "\\write18"]),
+                     max_size=20).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_URL_TAIL, _URL_TAIL)
+def test_no_address_brings_a_tex_command_comment_or_caret_into_a_bibtex_entry(url_tail, archive_tail):
+    """Addresses reach a reader's TeX: in ``url`` (read verbatim) nothing may end the field or
+    form "^^" (TeX's way to write any character); in the typeset note, nothing may be read as a
+    command, a comment or a parameter."""
+    article = EnrichedArticle(id="a", title="T", paragraphs=("x",), url="https://example.org/" + url_tail,
+                              archived_url="https://web.archive.org/web/2020/" + archive_tail, archived="2020-01-02")
+    fields = dict(pybtex.database.parse_string(bibtex_entry(article, None), "bibtex").entries["a"].fields)
+    assert not set("{}\\^") & set(fields["url"])
+    note = re.sub(r"\\(?:[%#&_$ {}]|text[a-z]+\{\})", "", fields["note"])  # bibtex_escape's escapes
+    assert not set("\\{}%#^~$&_") & set(note), fields["note"]

@@ -199,7 +199,8 @@ def test_outlet_domains_must_be_host_names_owned_by_one_outlet(make_content, dom
     assert problems and problems[0].line == 6 and problems[0].severity == "error"
 
 
-@pytest.mark.parametrize("twin", ["Good News", "good news", "Good\u00a0News\u200b", "Ｇｏｏｄ News", " Good  News "])
+@pytest.mark.parametrize("twin", ["Good News", "good news", "Good\u00a0News\u200b", "Ｇｏｏｄ News", " Good  News ",
+                                  "G\u043e\u043ed N\u0435ws", "Good\u2800News"])  # Cyrillic о and е, a Braille blank
 def test_two_outlets_whose_names_read_the_same_are_an_error(make_content, twin):
     # They would share a search filter and a chart row, and a reader would take one for the other.
     content = make_content({"outlets.yml": f"good:\n  name: Good News\n  rating: high\nbad:\n  name: {json.dumps(twin)}\n  rating: very-low\n"})

@@ -11,7 +11,9 @@ import yaml
 from click.testing import CliRunner
 
 from digest.cli import main
-from digest.schemas import json_schema_files
+from pydantic import ValidationError
+
+from digest.schemas import SidecarModel, json_schema_files
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO / "schemas"
@@ -68,3 +70,11 @@ def test_json_schema_rejects_unknown_keys_and_ratings():
     outlets = jsonschema.Draft202012Validator(yaml.safe_load((SCHEMAS / "outlets.schema.json").read_text()))
     errors = list(outlets.iter_errors({"wire": {"name": "The Wire", "rating": "dubious"}}))
     assert [list(e.absolute_path) for e in errors] == [["wire", "rating"]]
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:00:00-14:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-00:01", "0999-06-01T00:00:00"])
+def test_times_at_the_calendars_ends_are_refused(moment):
+    """Shown in UTC, these are past the calendar's end (a traceback once); refused at their field instead."""
+    with pytest.raises(ValidationError, match="must lie in the years 1000 to 2999"):
+        SidecarModel(provenance={"retrieved": moment})
+    assert SidecarModel(provenance={"retrieved": "2020-01-02T03:04:05-14:00"}).provenance.retrieved.year == 2020
