@@ -38,6 +38,7 @@ from digest.records import RenderedSite
 from digest.site.page_cache import CACHED_PAGE_TEMPLATE, PageCache, nav_paths, page_key, site_fingerprint
 from digest.site.render import TEMPLATES_DIR, directory_url, file_url, fill_fragments
 from digest.site.search import SHARD_BYTES, SearchIndexing
+from digest.site.theme_blocks import SHARED_BLOCKS_GLOBAL, SharedThemeBlocks
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -155,6 +156,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         language = str(config.theme.get("language") or "en")
         self.search_indexing = SearchIndexing(indexed, language, Path(config.site_dir), self.config.search_shard_bytes,
                                               self._config_relative(config, self.config.cache_dir))
+
+    def on_nav(self, nav, config, files):
+        self.nav = nav
+        return nav
+
+    def on_env(self, env, config, files):
+        env.globals[SHARED_BLOCKS_GLOBAL] = SharedThemeBlocks.for_site(config, self.nav, files)
+        return env
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.src_uri in self.cached_html:
