@@ -39,6 +39,7 @@ from digest.site.page_cache import CACHED_PAGE_TEMPLATE, PageCache, nav_paths, p
 from digest.site.render import TEMPLATES_DIR, directory_url, file_url, fill_fragments
 from digest.site.search import SHARD_BYTES, SearchIndexing
 from digest.site.theme_blocks import SHARED_BLOCKS_GLOBAL, SharedThemeBlocks
+from digest.site.watching import NotifiedFolders
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -59,6 +60,7 @@ class DigestPluginConfig(Config):
     templates = config_options.Type(str, default="templates")
     # Bytes of search records (mostly article text) per Pagefind run: a larger digest is indexed in shards (search.py).
     search_shard_bytes = config_options.Type(int, default=SHARD_BYTES)
+    watch_by_polling = config_options.Type(bool, default=False)  # see digest/site/watching.py
 
 
 class DigestPlugin(BasePlugin[DigestPluginConfig]):
@@ -97,10 +99,18 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_OVERRIDES_DIR))
         if STYLESHEET not in map(str, config.extra_css):
             config.extra_css.append(STYLESHEET)
-        for folder in (content_dir, *self.template_overrides(config), TEMPLATES_DIR):
+        for folder in self._watched_folders(config):
             if str(folder) not in map(str, config.watch):
                 config.watch.append(str(folder))
         return config
+
+    def _watched_folders(self, config) -> tuple[Path, ...]:
+        return (self._config_relative(config, self.config.content), *self.template_overrides(config), TEMPLATES_DIR)
+
+    def on_serve(self, server, config, builder):
+        if not self.config.watch_by_polling:
+            server.observer = NotifiedFolders(server.observer, self._watched_folders(config))
+        return server
 
     def _page_cache(self, config, files: Files) -> PageCache | None:
         by_path = {page.path: page for page in self.site.pages}

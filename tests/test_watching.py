@@ -1,0 +1,119 @@
+"""`mkdocs serve` watches the digest's folders through the system's change notifications, and
+polls them where it cannot."""
+
+from __future__ import annotations
+
+import threading
+import time
+from types import SimpleNamespace
+
+import pytest
+import watchdog.events
+import watchdog.observers
+from watchdog.observers.polling import PollingObserver
+
+from digest.site.mkdocs_plugin import DigestPlugin
+from digest.site.watching import NotifiedFolders
+
+
+def _handler(seen: threading.Event):
+    handler = watchdog.events.FileSystemEventHandler()
+    handler.on_any_event = lambda event: None if event.is_directory else seen.set()
+    return handler
+
+
+@pytest.fixture
+def folders(tmp_path):
+    content, docs = tmp_path / "content", tmp_path / "docs"
+    content.mkdir()
+    docs.mkdir()
+    return content, docs
+
+
+def _watch(observer: NotifiedFolders, folder) -> threading.Event:
+    seen = threading.Event()
+    observer.schedule(_handler(seen), str(folder), recursive=True)
+    return seen
+
+
+def test_the_digest_folders_are_notified_and_the_rest_polled(folders):
+    content, docs = folders
+    polling = PollingObserver(timeout=0.1)
+    observer = NotifiedFolders(polling, [content])
+    content_seen, docs_seen = _watch(observer, content), _watch(observer, docs)
+    assert [e.watch.path for e in polling.emitters] == [str(docs)]
+    observer.start()
+    try:
+        (content / "a.yml").write_text("summary: edited\n")
+        (docs / "extra.css").write_text("p {}\n")
+        assert content_seen.wait(10) and docs_seen.wait(10)
+    finally:
+        observer.stop()
+        observer.join(10)
+    assert not polling.is_alive()
+
+
+def test_without_notifications_the_folders_are_polled(folders, monkeypatch):
+    content, _ = folders
+
+    def refuse(self):
+        raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(watchdog.observers.Observer, "on_thread_start", refuse)
+    polling = PollingObserver(timeout=0.1)
+    observer = NotifiedFolders(polling, [content])
+    seen = _watch(observer, content)
+    observer.start()
+    try:
+        assert [e.watch.path for e in polling.emitters] == [str(content)]
+        (content / "a.yml").write_text("summary: edited\n")
+        assert seen.wait(10)
+    finally:
+        observer.stop()
+        observer.join(10)
+
+
+def test_an_unwatched_folder_stops_reporting(folders):
+    content, _ = folders
+    observer = NotifiedFolders(PollingObserver(timeout=0.1), [content])
+    seen = threading.Event()
+    watch = observer.schedule(_handler(seen), str(content), recursive=True)
+    observer.unschedule(watch)
+    observer.start()
+    try:
+        (content / "a.yml").write_text("summary: edited\n")
+        time.sleep(1)
+        assert not seen.is_set()
+    finally:
+        observer.stop()
+        observer.join(10)
+
+
+@pytest.mark.parametrize("polling_asked", [False, True])
+def test_serve_watches_by_notification_unless_polling_is_asked_for(tmp_path, polling_asked):
+    plugin = DigestPlugin()
+    plugin.load_config({"content": str(tmp_path), "watch_by_polling": polling_asked})
+    polling = PollingObserver()
+    server = SimpleNamespace(observer=polling)
+    plugin.on_serve(server, SimpleNamespace(config_file_path=str(tmp_path / "mkdocs.yml")), builder=None)
+    assert (server.observer is polling) == polling_asked
+
+
+def test_reading_a_watched_file_is_not_a_change(folders):
+    """A build reads every capture: were reading a change, each build would start the next."""
+    content, _ = folders
+    capture = content / "a.txt"
+    capture.write_text("text\n")
+    observer = NotifiedFolders(PollingObserver(timeout=0.1), [content])
+    seen = _watch(observer, content)
+    observer.start()
+    try:
+        time.sleep(0.5)
+        assert capture.read_text() == "text\n"
+        time.sleep(1)
+        assert not seen.is_set()
+        capture.write_text("changed\n")
+        assert seen.wait(10)
+    finally:
+        observer.stop()
+        observer.join(10)
