@@ -136,7 +136,7 @@ class SidecarModel(_Strict):
     reviewer: ShortText | None = Field(None, description="Who reviewed the summary.")
     reviewed: Date | None = Field(None, description="When the summary was reviewed (YYYY-MM-DD).")
     tags: list[Annotated[str, StringConstraints(max_length=100)]] = []
-    related: RelatedOverridesModel = RelatedOverridesModel()
+    related: RelatedOverridesModel = Field(default_factory=RelatedOverridesModel)  # built, not deep-copied, per sidecar
     story: Identifier | None = Field(None, description="Put this article into the story with this id.")
     split_story: bool = Field(False, description="Take this article out of its automatic story.")
     provenance: ProvenanceModel | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -60,6 +61,12 @@ def _message(error: dict[str, Any], schema: Any) -> str:
     return f"{name}: {error['msg']}"
 
 
+@functools.cache
+def _adapter(schema) -> TypeAdapter:
+    """One per schema: building one costs more than validating a sidecar with it."""
+    return TypeAdapter(schema)
+
+
 def validate_loaded(
     schema: type[T] | Any, loaded: LoadedYaml, path: Path, keys: tuple[Any, ...] = ()
 ) -> tuple[T | None, list[Problem]]:
@@ -77,7 +84,7 @@ def validate_loaded(
         kind = type(data).__name__
         return None, [Problem(str(path), f"expected a mapping of keys to values, found a {kind}", "error", line, column)]
     try:
-        return TypeAdapter(schema).validate_python(data), []
+        return _adapter(schema).validate_python(data), []
     except ValidationError as err:
         problems = []
         for error in err.errors():
