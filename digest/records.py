@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import yaml
+
 Severity = Literal["error", "warning"]
 CaptureKind = Literal["txt", "html", "md"]
 
@@ -241,27 +243,50 @@ class LinkedDigest:
 class Page:
     """One generated page, as Markdown for the site engine, at a path relative to the site.
 
-    ``source`` is the Markdown the engine converts. Large stretches of ready HTML (an article's
-    text) are not in it: each is a ``fragments`` entry (placeholder, HTML), the placeholder a
-    block-level element on its own lines in ``source`` that the engine passes through as it is,
-    and the engine writes the HTML in its place after converting (``fill_fragments`` in
-    digest/site/render.py). ``markdown`` is the whole page as one Markdown text, for an engine
-    that takes no fragments: the same page, converted more slowly. ``search_filters`` (name,
-    value) are what a reader can narrow a search by; a page that has them is indexed for search.
+    ``body`` is the Markdown the engine converts and ``meta`` the values of its front matter
+    (title, citation tags, feeds), kept as data so that an engine which takes them as data
+    parses no YAML; ``source`` is the two as one Markdown file with YAML front matter. Large
+    stretches of ready HTML (an article's text) are not in the body: each is a ``fragments``
+    entry (placeholder, HTML), the placeholder a block-level element on its own lines that the
+    engine passes through as it is, and the engine writes the HTML in its place after
+    converting (``fill_fragments`` in digest/site/render.py). ``markdown`` is the whole page as
+    one Markdown text, for an engine that takes no fragments: the same page, converted more
+    slowly. ``search_filters`` (name, value) are what a reader can narrow a search by; a page
+    that has them is indexed for search.
     """
 
     path: str
-    source: str
+    body: str
     title: str
+    meta: dict[str, object] = field(default_factory=dict)
     fragments: tuple[tuple[str, str], ...] = ()
     search_filters: tuple[tuple[str, str], ...] = ()
 
     @property
-    def markdown(self) -> str:
-        text = self.source
+    def source(self) -> str:
+        return front_matter(self.meta) + self.body
+
+    @property
+    def filled_body(self) -> str:
+        """The body with its fragments in place of their placeholders."""
+        text = self.body
         for placeholder, html in self.fragments:
             text = text.replace(placeholder, html, 1)
         return text
+
+    @property
+    def markdown(self) -> str:
+        return front_matter(self.meta) + self.filled_body
+
+
+_YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when installed: pages are many
+
+
+def front_matter(meta: dict[str, object]) -> str:
+    """``meta`` as a page's YAML front matter block."""
+    # One line per value (no wrapping), so that no value can ever put a "---" line into the block.
+    text = yaml.dump(meta, Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False, width=2**30)
+    return "---\n" + text + "---\n\n"
 
 
 @dataclass(frozen=True)

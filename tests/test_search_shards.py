@@ -27,8 +27,9 @@ def _page(name: str, outlet: str, text: str) -> Page:
     placeholder = f'<div data-digest-fragment="{"0" * 32}-1"></div>'
     return Page(
         path=f"articles/{name}.md",
-        source=f"---\ntitle: {name}\n---\n\n{placeholder}\n\n## Article text\n",
+        body=f"{placeholder}\n\n## Article text\n",
         title=name,
+        meta={"title": name},
         fragments=((placeholder, f'<h1 class="article-title">{name}</h1>\n\n<p>{text}</p>'),),
         search_filters=(("outlet", outlet),),
     )
@@ -54,7 +55,7 @@ def test_a_record_holds_the_pages_content_and_filters_and_nothing_of_the_front_m
 
 def test_a_records_title_and_filters_are_escaped():
     page = _page("a1", 'Wire"><script>alert(1)</script>', "text")
-    record = search_record(Page(page.path, page.source, "<img src=x onerror=alert(1)>", page.fragments, page.search_filters), "en")
+    record = search_record(Page(page.path, page.body, "<img src=x onerror=alert(1)>", page.meta, page.fragments, page.search_filters), "en")
     assert "<script>" not in record and "<img" not in record
     assert "<title>&lt;img src=x onerror=alert(1)&gt;</title>" in record
 

@@ -10,13 +10,14 @@ loaded with its overrides before validation, and the plugin events from startup 
 fire in order.
 
 What the core hands over (RenderedSite) is engine-agnostic: each page is Markdown
-(``Page.source``) plus ready HTML fragments to write in place of placeholders after the
+(``Page.body``, with its front matter's values as data in ``Page.meta``) plus ready HTML fragments to write in place of placeholders after the
 Markdown is converted (``Page.fragments``). An article's text is such a fragment: escaped by the
 core's one escaping path (digest/site/escaping.py), it never passes through Python-Markdown,
 which would only scan it for its closing tag at great cost. Each placeholder is a block-level
 ``<div data-digest-fragment="TOKEN-N"></div>`` with a per-build random token; content cannot
 write one, since every value from content reaches a page escaped. This adapter hands MkDocs
-``source`` and fills the fragments in ``on_page_content`` (after Markdown, before the theme)
+``body``, sets ``meta`` as the page's meta (MkDocs then parses no YAML: a second at 10,000
+pages), and fills the fragments in ``on_page_content`` (after Markdown, before the theme)
 with ``fill_fragments``, which replaces each of the page's placeholders once, in one pass. An
 engine that takes no fragments can convert ``Page.markdown``, the whole page as Markdown.
 """
@@ -135,6 +136,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.keys_to_store: dict[str, str] = {}
         in_nav = {path for path, _ in nav_paths(config.nav)}
         self.page_cache = self._page_cache(config, files) if self.site.pages else None
+        # Each page's front matter goes to MkDocs as data (on_page_markdown), not as YAML it would parse.
+        self.page_meta = {page.path: page.meta for page in self.site.pages}
         for page in self.site.pages:
             key = page_key(page) if self.page_cache and page.path not in in_nav else None
             stored = self.page_cache.lookup(key) if key else None
@@ -144,7 +147,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 continue
             if key:
                 self.keys_to_store[page.path] = key
-            files.append(File.generated(config, page.path, content=page.source))
+            files.append(File.generated(config, page.path, content=page.body))
             if page.fragments:
                 self.fragments[page.path] = page.fragments
         for path, data in self.site.data_files.items():
@@ -176,6 +179,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         return env
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        page.meta.update(self.page_meta.pop(page.file.src_uri, {}))
         if page.file.src_uri in self.cached_html:
             page.meta["template"] = CACHED_PAGE_TEMPLATE
         return markdown

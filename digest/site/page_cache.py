@@ -3,8 +3,8 @@ pages whose inputs changed.
 
 After one edited sidecar a handful of the digest's pages change, yet MkDocs would render every
 page through Material's template, which is the floor of a build. A generated page's HTML is a
-function of its path, its whole Markdown (``Page.markdown``: the build's random placeholder
-token does not appear in it) and the site around it: the resolved MkDocs configuration (theme
+function of its path, its front matter's values and its Markdown with the fragments in place
+(``Page.filled_body``: the build's random placeholder token does not appear in it) and the site around it: the resolved MkDocs configuration (theme
 and its features, nav, extra CSS, Markdown extensions, site URL), the nav pages that the nav
 names without a title (MkDocs reads their titles, in every page's header, from the pages
 themselves; the digest's own nav gives every title, so adding an article does not change the
@@ -23,6 +23,7 @@ began with in the last hour; the rest is pruned.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sysconfig
@@ -56,7 +57,8 @@ _PYTHON_MARKDOWN_EXTENSIONS = frozenset({
 
 
 def page_key(page: Page) -> str:
-    return hashlib.sha256(f"{page.path}\0{page.markdown}".encode("utf-8", "surrogatepass")).hexdigest()
+    meta = json.dumps(page.meta, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(f"{page.path}\0{meta}\0{page.filled_body}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def nav_paths(nav, titled: bool = False) -> Iterator[tuple[str, bool]]:

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-import yaml
 from markupsafe import Markup
 
 from digest.attribution import Attribution, claim_confirmed
@@ -169,10 +168,7 @@ _HEADING_LINE = re.compile(r"^#{1,6} [^\n]*$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 _BLOCK_HTML = re.compile(r"<(?:/div>|(?:address|article|aside|blockquote|details|div|dl|figure|footer|h[1-6]|header|hr|nav|ol|p|pre|section|table|ul)[\s>/])")  # a closing </div>: a wrapper spanning blank lines
 
-_YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when installed: pages are many
-
-
-def _front_matter(title: str, citation: list[tuple[str, str]] = (), feeds: list[tuple[str, str]] = ()) -> str:
+def _front_matter(title: str, citation: list[tuple[str, str]] = (), feeds: list[tuple[str, str]] = ()) -> dict[str, object]:
     """The page's front matter: its title, and what the theme puts in the page for it.
 
     ``citation`` holds Highwire Press meta tags, ``feeds`` (title, site-relative path) the Atom
@@ -183,9 +179,7 @@ def _front_matter(title: str, citation: list[tuple[str, str]] = (), feeds: list[
         meta["citation"] = [[name, heading_text(value)] for name, value in citation]
     if feeds:
         meta["feeds"] = [{"title": heading_text(feed_title), "href": path} for feed_title, path in feeds]
-    # One line per value (no wrapping), so that no value can ever put a "---" line into the block.
-    text = yaml.dump(meta, Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False, width=2**30)
-    return "---\n" + text + "---\n\n"
+    return meta
 
 
 class Renderer:
@@ -281,7 +275,7 @@ class Renderer:
         body = self.env.get_template(template).render(page_path=path, digest=self.digest, feeds=feeds, **context)
         source, fragments = self.set_aside(body)
         filters = tuple((name, heading_text(value)) for name, value in (search_filters or {}).items())
-        return Page(path=path, source=_front_matter(title, citation, feeds) + source, title=title,
+        return Page(path=path, body=source, title=title, meta=_front_matter(title, citation, feeds),
                     fragments=fragments, search_filters=filters)
 
     def set_aside(self, body: str) -> tuple[str, tuple[tuple[str, str], ...]]:

@@ -55,7 +55,6 @@ MANIFEST = "shards.json"  # inside BUNDLE_DIR: {"shards": N}
 SHARD_BYTES = 27_000_000
 RECORDS_PREFIX = ".pagefind-records-"  # inside the site folder, where its parent cannot be written
 
-_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _HEADING = re.compile(r"^(#{1,6}) ([^\n]*)$", re.MULTILINE)
 
 
@@ -67,7 +66,7 @@ def search_record(page: Page, language: str) -> str:
     is. Every value from content is already escaped in the fragments, and the title and filters
     are escaped here, so a record is as inert as the page.
     """
-    body = _HEADING.sub(_html_heading, _FRONT_MATTER.sub("", page.source, count=1))
+    body = _HEADING.sub(_html_heading, page.body)
     filters = "".join(
         f'<span data-pagefind-filter="{attribute_value(name)}[data-value]" data-value="{attribute_value(value)}"></span>'
         for name, value in page.search_filters
