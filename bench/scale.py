@@ -12,9 +12,8 @@ For each size, in one run (so that a busy machine slows both sides alike):
 - ``digest build`` cold (empty cache), then warm after one edited sidecar;
 - with --serve, ``mkdocs serve`` on the same digest: seconds until its first page answers, then
   until a second edited sidecar shows on its article page (the rebuild a previewing editor waits
-  for). Serve starts after the two builds, with their caches; its pages differ from the built
-  site's (MkDocs gives them the server's address as site URL), so its first build renders every
-  page through the theme and keeps them in its own page cache for the rebuilds.
+  for). Serve starts after the two builds, from the digest's folder and its mkdocs.yml (the one
+  the builds used), with their caches, as an editor would after a build.
 Peak memory is the largest resident set of a child process (resource.getrusage); "tree MiB" is
 the most the digest build's whole process tree held at once (its forked workers and Pagefind,
 which runs beside MkDocs, summed by proportional set size, sampled every 0.2 s). Search bytes
@@ -199,10 +198,6 @@ def serve_seconds(root: Path, sidecar: Path, article_url: str) -> tuple[float, f
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    (root / "mkdocs.yml").write_text(
-        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\ndocs_dir: docs\n"
-        "plugins:\n  - digest:\n      content: content\n      cache_dir: cache\n", encoding="utf-8")
-    (root / "docs").mkdir(exist_ok=True)
     base = f"http://127.0.0.1:{port}/"
     _fresh_kernel_caches()
     start = time.perf_counter()
@@ -231,8 +226,12 @@ def measure(count: int, texts: list[str], browser: bool, serve: bool = False) ->
         (root / "floor" / "mkdocs.yml").write_text(
             "site_name: Floor\ntheme:\n  name: material\nplugins:\n  - search\nnav:\n  - Home: index.md\n", encoding="utf-8")
         floor = timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(root / "floor" / "mkdocs.yml")], root)
+        (root / "mkdocs.yml").write_text(  # a digest's folder, as `digest new` makes one
+            f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\ndocs_dir: docs\n"
+            "plugins:\n  - digest:\n      content: content\n      cache_dir: cache\n", encoding="utf-8")
+        (root / "docs").mkdir(exist_ok=True)
         build = [str(BIN / "digest"), "build", "--content", str(root / "content"), "--site-dir", str(root / "site"),
-                 "--cache-dir", str(root / "cache"), "--config-file", str(REPO / "mkdocs.yml")]
+                 "--cache-dir", str(root / "cache"), "--config-file", str(root / "mkdocs.yml")]
         tree_peaks: list[float] = []
         cold = timed(build, root, tree_peaks)
         sidecar = root / "content" / "articles" / "a00000.yml"

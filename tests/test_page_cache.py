@@ -254,3 +254,58 @@ def test_a_theme_template_printing_the_build_date_turns_the_cache_off(project, m
     site = _build(project, "site")
     assert "Built 2023-11-14" in (site / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
     assert _entries(project) == []
+
+
+def _with_site_url(project: Path, url: str, extra: str = "") -> None:
+    (project / "mkdocs.yml").write_text(
+        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\nsite_url: {url}\n{extra}", encoding="utf-8")
+
+
+def _mark_entries(project: Path) -> None:
+    for entry in _entries(project):
+        entry.write_text(entry.read_text(encoding="utf-8").replace("</body>", "<!-- from the cache --></body>"), encoding="utf-8")
+
+
+def test_pages_cached_under_one_site_url_serve_another_with_its_own_canonical_link(project):
+    """`mkdocs serve` gives the site its own address: it starts from the pages `digest build` made."""
+    _with_site_url(project, "https://desk.example/digest/")
+    _build(project, "site")
+    _mark_entries(project)
+    _with_site_url(project, "http://127.0.0.1:8000/")
+    site = _build(project, "served")
+    talks = (site / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
+    assert "<!-- from the cache -->" in talks
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/articles/talks/">' in talks and "desk.example" not in talks
+    cold = _build(project, "cold", cache="empty-cache")
+    for page in sorted(cold.rglob("*.html")):
+        served = (site / page.relative_to(cold)).read_text(encoding="utf-8").replace("<!-- from the cache -->", "")
+        assert served == page.read_text(encoding="utf-8"), page
+
+
+def test_a_theme_template_of_the_digest_naming_the_site_url_keys_pages_by_it(project):
+    (project / "overrides" / "partials").mkdir(parents=True)
+    (project / "overrides" / "partials" / "copyright.html").write_text("<p>Home: {{ config.site_url }}</p>", encoding="utf-8")
+    theme = "theme:\n  name: material\n  custom_dir: overrides\n"
+    _with_site_url(project, "https://desk.example/", theme)
+    _build(project, "site")
+    _with_site_url(project, "https://mirror.example/", theme)
+    site = _build(project, "site")
+    assert "Home: https://mirror.example/" in (site / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
+
+
+def test_where_the_plugin_reads_and_caches_does_not_key_pages(project, monkeypatch):
+    """`digest build` hands the plugin absolute folders; `mkdocs serve` reads them as written."""
+    _build(project, "site")
+    _mark_entries(project)
+    monkeypatch.chdir(project)
+    (project / "mkdocs.yml").write_text(
+        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\nplugins:\n  - digest:\n      content: content\n"
+        "      cache_dir: cache\n      watch_by_polling: true\n", encoding="utf-8")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(project / "served"), dev_addr="127.0.0.1:8123")
+    config.site_url = "http://127.0.0.1:8123/"
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config, serve_url=config.site_url)
+    assert "<!-- from the cache -->" in (project / "served" / "articles" / "talks" / "index.html").read_text(encoding="utf-8")

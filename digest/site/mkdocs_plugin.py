@@ -24,6 +24,7 @@ engine that takes no fragments can convert ``Page.markdown``, the whole page as 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 from pathlib import Path
@@ -36,7 +37,7 @@ from mkdocs.structure.files import File, Files
 from digest.errors import InputError
 from digest.pipeline import build_pages
 from digest.records import RenderedSite
-from digest.site.page_cache import CACHED_PAGE_TEMPLATE, PageCache, nav_paths, page_key, site_fingerprint
+from digest.site.page_cache import CACHED_PAGE_TEMPLATE, PageCache, nav_paths, page_key, site_fingerprint, with_canonical_link
 from digest.site.render import TEMPLATES_DIR, directory_url, file_url, fill_fragments
 from digest.site.search import SHARD_BYTES, SearchIndexing
 from digest.site.theme_blocks import SHARED_BLOCKS_GLOBAL, SharedThemeBlocks
@@ -84,10 +85,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_config(self, config):
         content_dir = self._config_relative(config, self.config.content)
         if self.prebuilt is None:
+            gc.unfreeze()  # the pages of `mkdocs serve`'s previous build, frozen below, may go now
             cache_dir = self._config_relative(config, self.config.cache_dir)
             site = build_pages(
                 content_dir, cache_dir, page_url=page_url_style(config), template_overrides=self.template_overrides(config)
             )
+            # As `digest build` does: the pages live until MkDocs is done with them, and frozen
+            # they are not walked again by each of the collections MkDocs' objects set off.
+            gc.freeze()
             for problem in site.problems:
                 (log.warning if problem.severity == "error" else log.info)(str(problem))
         else:
@@ -134,6 +139,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.fragments = {}
         self.cached_html: dict[str, Path] = {}
         self.keys_to_store: dict[str, str] = {}
+        self.canonical_urls: dict[str, str | None] = {}
         in_nav = {path for path, _ in nav_paths(config.nav)}
         self.page_cache = self._page_cache(config, files) if self.site.pages else None
         # Each page's front matter goes to MkDocs as data (on_page_markdown), not as YAML it would parse.
@@ -187,16 +193,25 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_page_content(self, html: str, page, config, files) -> str:
         return fill_fragments(html, self.fragments.pop(page.file.src_uri, ()))
 
+    def on_page_context(self, context, page, config, nav):
+        path = page.file.src_uri
+        if path in self.cached_html or path in self.keys_to_store:  # its link is added after (with_canonical_link)
+            self.canonical_urls[path], page.canonical_url = page.canonical_url, None
+        return context
+
     def on_post_page(self, output: str, page, config) -> str:
         path = page.file.src_uri
         if path in self.cached_html:
             try:
-                return PageCache.read(self.cached_html[path])
+                output = PageCache.read(self.cached_html[path])
             except (OSError, UnicodeDecodeError) as err:
                 raise InputError(f"{self.cached_html[path]}: a cached page could not be read ({err}); build again") from None
-        if path in self.keys_to_store:
+        elif path in self.keys_to_store:
             self.page_cache.store(self.keys_to_store[path], output)
-        return output
+        else:
+            return output
+        page.canonical_url = self.canonical_urls.pop(path)
+        return with_canonical_link(output, page.canonical_url)
 
     def on_shutdown(self) -> None:
         self.prebuilt = None  # handed-over pages belong to one build only

@@ -4,19 +4,24 @@ pages whose inputs changed.
 After one edited sidecar a handful of the digest's pages change, yet MkDocs would render every
 page through Material's template, which is the floor of a build. A generated page's HTML is a
 function of its path, its front matter's values and its Markdown with the fragments in place
-(``Page.filled_body``: the build's random placeholder token does not appear in it) and the site around it: the resolved MkDocs configuration (theme
-and its features, nav, extra CSS, Markdown extensions, site URL), the nav pages that the nav
-names without a title (MkDocs reads their titles, in every page's header, from the pages
-themselves; the digest's own nav gives every title, so adding an article does not change the
-key of the others), the theme's template files outside installed packages,
-the digest's own code and the version of every installed distribution. That is the key.
+(``Page.filled_body``: the build's random placeholder token does not appear in it) and the
+site around it: the resolved MkDocs configuration (theme and its features, nav, extra CSS,
+Markdown extensions), the nav pages that the nav names without a title (MkDocs reads their
+titles, in every page's header, from the pages themselves; the digest's own nav gives every
+title, so adding an article does not change the key of the others), the theme's template
+files outside installed packages, the digest's own code and the version of every installed
+distribution. That is the key.
+
+The site URL is not in it. It reaches a page only as its canonical link, which the cache leaves
+out of what it keeps and adds to each page it hands out, so `mkdocs serve` (whose site URL is
+its own address) starts from the pages `digest build` made. Nor are where the plugin reads
+content and keeps its cache, which may be spelt relative or absolute.
 
 What the key cannot see turns the cache off rather than risk a stale page: a plugin other than
 digest, or a hook (what it does to a page is its own), and pages that are in the nav (their
 previous and next links name their neighbours), a Markdown extension that may read files
 (snippets, any not known to read only the page), and a theme file of the digest's that prints
-the build's date. Entries of the current site are kept, and of
-one other (a `mkdocs serve` beside `digest build`, whose site URL differs) and of any a build
+the build's date. Entries of the current site are kept, and of one other and of any a build
 began with in the last hour; the rest is pruned.
 """
 
@@ -31,6 +36,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
+from html import escape
 from pathlib import Path
 
 from mkdocs.theme import Theme
@@ -43,13 +49,21 @@ IN_USE_SECONDS = 3600  # longer than a build of tens of thousands of pages takes
 CACHED_PAGE_TEMPLATE = "digest-cached-page.html"  # renders nothing: the cached HTML is the page
 # Configuration that a page's HTML does not depend on and that differs from build to build
 # (`mkdocs serve` gives the config file's path as typed, then absolute on its rebuilds).
-_NOT_IN_PAGES = frozenset({"site_dir", "plugins", "config_file_path"})
+# How serve is reached and what it watches, and whether warnings stop the build, are not in a page either.
+_NOT_IN_PAGES = frozenset({"site_dir", "plugins", "config_file_path", "dev_addr", "watch", "strict"})
 # Markdown extensions known to read nothing but the page: Python-Markdown's own, PyMdown's but
 # snippets (which includes files), Material's. Any other may read files the key cannot see.
 _PAGE_ONLY_PACKAGES = ("pymdownx.", "material.")
 # MkDocs' template variable of the build's time: a page printing it differs every build. Neither
 # Material's nor MkDocs' page templates use it (checked against the installed packages).
 _BUILD_DATE = b"build_date_utc"
+# The site URL reaches Material's pages only as the canonical link, which the cache adds to each
+# page as it hands it out (with_canonical_link): `mkdocs serve` (whose site URL is its own
+# address) then finds the pages `digest build` made. A theme file of the digest's own that names
+# the site URL puts it back in the key.
+_SITE_URL = b"site_url"
+# Where the digest plugin reads and writes, and how it watches and shards: not what a page shows.
+_PLUGIN_OPTIONS_NOT_IN_PAGES = frozenset({"content", "cache_dir", "watch_by_polling", "search_shard_bytes"})
 _PYTHON_MARKDOWN_EXTENSIONS = frozenset({
     "abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code", "footnotes",
     "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables", "toc", "wikilinks",
@@ -103,10 +117,12 @@ def _reads_only_the_page(extension: str) -> bool:
         module.startswith(_PAGE_ONLY_PACKAGES) and module != "pymdownx.snippets")
 
 
-def _theme_files_fingerprint(dirs: Iterable[str]) -> str | None:
-    """The bytes of every theme file outside installed packages (their RECORDs stand for those),
-    or None if one prints the build's date, which changes every build (``build_date_utc``)."""
+def _theme_files_fingerprint(dirs: Iterable[str]) -> tuple[str, bool] | None:
+    """The bytes of every theme file outside installed packages (their RECORDs stand for those)
+    and whether one names the site URL, or None if one prints the build's date, which changes
+    every build (``build_date_utc``)."""
     digest = hashlib.sha256()
+    names_site_url = False
     libraries = _installed_library_dirs()
     for folder in map(Path, dirs):
         resolved = folder.resolve()
@@ -127,8 +143,9 @@ def _theme_files_fingerprint(dirs: Iterable[str]) -> str | None:
                     data = path.read_bytes()
                     if _BUILD_DATE in data:
                         return None
+                    names_site_url = names_site_url or _SITE_URL in data
                     digest.update(str(path.relative_to(resolved)).encode() + b"\0" + data + b"\0")
-    return digest.hexdigest()
+    return digest.hexdigest(), names_site_url
 
 
 def _canonical(value):
@@ -151,17 +168,30 @@ def site_fingerprint(config, nav_keys: Iterable[str]) -> str | None:
         return None
     if not all(_reads_only_the_page(str(extension)) for extension in config.markdown_extensions):
         return None
-    digest = hashlib.sha256()
-    settings = {name: value for name, value in config.items() if name not in _NOT_IN_PAGES}
-    settings["digest plugin"] = config.plugins["digest"].config
-    digest.update(repr(_canonical(settings)).encode("utf-8", "surrogatepass"))
-    digest.update("\0".join(nav_keys).encode("utf-8", "surrogatepass"))
     theme_files = _theme_files_fingerprint(config.theme.dirs)
     if theme_files is None:
         return None
+    theme_files, theme_prints_site_url = theme_files
+    digest = hashlib.sha256()
+    settings = {name: value for name, value in config.items() if name not in _NOT_IN_PAGES}
+    if not theme_prints_site_url:  # the canonical link is added to the cached HTML (with_canonical_link)
+        del settings["site_url"]
+    settings["digest plugin"] = {name: value for name, value in config.plugins["digest"].config.items()
+                                 if name not in _PLUGIN_OPTIONS_NOT_IN_PAGES}
+    digest.update(repr(_canonical(settings)).encode("utf-8", "surrogatepass"))
+    digest.update("\0".join(nav_keys).encode("utf-8", "surrogatepass"))
     digest.update(theme_files.encode())
     digest.update(_environment_fingerprint().encode())
     return digest.hexdigest()
+
+
+def with_canonical_link(html: str, url: str | None) -> str:
+    """A cached page's HTML with the page's canonical link, at the end of its <head>: the
+    cache keeps pages without one, so that one entry serves every site URL."""
+    end = html.find("</head>")
+    if not url or end < 0:
+        return html
+    return f'{html[:end]}<link rel="canonical" href="{escape(url, quote=True)}">\n{html[end:]}'
 
 
 class PageCache:
