@@ -309,3 +309,11 @@ def test_where_the_plugin_reads_and_caches_does_not_key_pages(project, monkeypat
     config.plugins.on_startup(command="serve", dirty=False)
     build(config, serve_url=config.site_url)
     assert "<!-- from the cache -->" in (project / "served" / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_canonical_link_added_to_a_cached_page_is_an_escaped_attribute_value():
+    html = "<html><head><title>t</title></head><body><p>&lt;/head&gt;</p></body></html>"
+    linked = page_cache.with_canonical_link(html, 'https://desk.example/a/"><script>alert(1)</script>')
+    assert linked.count("<script") == 0 and linked.count("<link") == 1
+    assert linked.index('<link rel="canonical" href="https://desk.example/a/&quot;&gt;&lt;script&gt;') < linked.index("</head>")
+    assert page_cache.with_canonical_link(html, None) == html
