@@ -10,8 +10,9 @@ loaded with its overrides before validation, and the plugin events from startup 
 fire in order.
 
 What the core hands over (RenderedSite) is engine-agnostic: each page is Markdown
-(``Page.body``, with its front matter's values as data in ``Page.meta``) plus ready HTML fragments to write in place of placeholders after the
-Markdown is converted (``Page.fragments``). An article's text is such a fragment: escaped by the
+(``Page.body``, with its front matter's values as data in ``Page.meta``) plus ready HTML
+fragments to write in place of placeholders after the Markdown is converted
+(``Page.fragments``). An article's text is such a fragment: escaped by the
 core's one escaping path (digest/site/escaping.py), it never passes through Python-Markdown,
 which would only scan it for its closing tag at great cost. Each placeholder is a block-level
 ``<div data-digest-fragment="TOKEN-N"></div>`` with a per-build random token; content cannot
