@@ -282,15 +282,23 @@ def test_pages_cached_under_one_site_url_serve_another_with_its_own_canonical_li
         assert served == page.read_text(encoding="utf-8"), page
 
 
-def test_a_theme_template_of_the_digest_naming_the_site_url_keys_pages_by_it(project):
+@pytest.mark.parametrize("template", [
+    "<p>Home: {{ config.site_url }}</p>", "<p>{{ pages|length }} pages</p>", "<p>{{ page.abs_url }}</p>",
+    "{% if page.canonical_url %}<p>At {{ page.canonical_url }}</p>{% endif %}",
+])
+def test_a_theme_template_of_the_digest_s_own_turns_the_cache_off(project, template):
+    """A template may print anything of the build, which no key of a page's inputs can see."""
     (project / "overrides" / "partials").mkdir(parents=True)
-    (project / "overrides" / "partials" / "copyright.html").write_text("<p>Home: {{ config.site_url }}</p>", encoding="utf-8")
+    (project / "overrides" / "partials" / "copyright.html").write_text(template, encoding="utf-8")
     theme = "theme:\n  name: material\n  custom_dir: overrides\n"
-    _with_site_url(project, "https://desk.example/", theme)
+    _with_site_url(project, "https://desk.example/old/", theme)
     _build(project, "site")
-    _with_site_url(project, "https://mirror.example/", theme)
+    _with_site_url(project, "https://mirror.example/new/", theme)
     site = _build(project, "site")
-    assert "Home: https://mirror.example/" in (site / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
+    assert _entries(project) == []
+    assert _pages(site) == _pages(_build(project, "cold", cache="empty-cache"))
+    talks = (site / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
+    assert "desk.example" not in talks and "/old/" not in talks
 
 
 def test_where_the_plugin_reads_and_caches_does_not_key_pages(project, monkeypatch):

@@ -20,8 +20,9 @@ content and keeps its cache, which may be spelt relative or absolute.
 What the key cannot see turns the cache off rather than risk a stale page: a plugin other than
 digest, or a hook (what it does to a page is its own), and pages that are in the nav (their
 previous and next links name their neighbours), a Markdown extension that may read files
-(snippets, any not known to read only the page), and a theme file of the digest's that prints
-the build's date. Entries of the current site are kept, and of one other and of any a build
+(snippets, any not known to read only the page), and a theme file of the digest's own that
+holds template code (it may print the number of pages, the build's date, the page's absolute
+URL: anything of the build). Entries of the current site are kept, and of one other and of any a build
 began with in the last hour; the rest is pruned.
 """
 
@@ -30,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sysconfig
 import tempfile
@@ -48,20 +50,19 @@ NAMESPACE = "pages"
 IN_USE_SECONDS = 3600  # longer than a build of tens of thousands of pages takes
 CACHED_PAGE_TEMPLATE = "digest-cached-page.html"  # renders nothing: the cached HTML is the page
 # Configuration that a page's HTML does not depend on and that differs from build to build
-# (`mkdocs serve` gives the config file's path as typed, then absolute on its rebuilds).
-# How serve is reached and what it watches, and whether warnings stop the build, are not in a page either.
-_NOT_IN_PAGES = frozenset({"site_dir", "plugins", "config_file_path", "dev_addr", "watch", "strict"})
+# (`mkdocs serve` gives the config file's path as typed, then absolute on its rebuilds; its
+# address, what it watches, whether warnings stop the build). The site URL reaches Material's
+# pages only as the canonical link, which the cache adds to each page as it hands it out
+# (with_canonical_link): `mkdocs serve` (whose site URL is its own address) then finds the pages
+# `digest build` made.
+_NOT_IN_PAGES = frozenset({"site_dir", "plugins", "config_file_path", "dev_addr", "watch", "strict", "site_url"})
 # Markdown extensions known to read nothing but the page: Python-Markdown's own, PyMdown's but
 # snippets (which includes files), Material's. Any other may read files the key cannot see.
 _PAGE_ONLY_PACKAGES = ("pymdownx.", "material.")
-# MkDocs' template variable of the build's time: a page printing it differs every build. Neither
-# Material's nor MkDocs' page templates use it (checked against the installed packages).
-_BUILD_DATE = b"build_date_utc"
-# The site URL reaches Material's pages only as the canonical link, which the cache adds to each
-# page as it hands it out (with_canonical_link): `mkdocs serve` (whose site URL is its own
-# address) then finds the pages `digest build` made. A theme file of the digest's own that names
-# the site URL puts it back in the key.
-_SITE_URL = b"site_url"
+# Jinja's expression and statement delimiters: a theme file of the digest's own holding them is a
+# template, which the key cannot judge (Material's and the digest's packaged ones are known).
+_TEMPLATE_CODE = re.compile(rb"\{\{|\{%")
+PACKAGED_TEMPLATES = (PACKAGE_DIR / "site" / "templates").resolve()
 # Where the digest plugin reads and writes, and how it watches and shards: not what a page shows.
 _PLUGIN_OPTIONS_NOT_IN_PAGES = frozenset({"content", "cache_dir", "watch_by_polling", "search_shard_bytes"})
 _PYTHON_MARKDOWN_EXTENSIONS = frozenset({
@@ -117,18 +118,19 @@ def _reads_only_the_page(extension: str) -> bool:
         module.startswith(_PAGE_ONLY_PACKAGES) and module != "pymdownx.snippets")
 
 
-def _theme_files_fingerprint(dirs: Iterable[str]) -> tuple[str, bool] | None:
-    """The bytes of every theme file outside installed packages (their RECORDs stand for those)
-    and whether one names the site URL, or None if one prints the build's date, which changes
-    every build (``build_date_utc``)."""
+def _theme_files_fingerprint(dirs: Iterable[str]) -> str | None:
+    """The bytes of every theme file outside installed packages (their RECORDs stand for those),
+    or None if one of the digest's own holds template code: a template may print anything of the
+    build (the number of pages, the build's date, the site URL, the page's absolute URL) that no
+    key of the page's inputs can see. The digest's packaged templates are known and kept."""
     digest = hashlib.sha256()
-    names_site_url = False
     libraries = _installed_library_dirs()
     for folder in map(Path, dirs):
         resolved = folder.resolve()
         digest.update(f"{folder}\0".encode())
         if any(resolved.is_relative_to(lib) for lib in libraries):
             continue
+        packaged = resolved.is_relative_to(PACKAGED_TEMPLATES)
         seen: set[str] = set()
         for top, subdirs, names in os.walk(resolved, followlinks=True):  # a linked partials/ folder counts
             real = os.path.realpath(top)
@@ -141,11 +143,10 @@ def _theme_files_fingerprint(dirs: Iterable[str]) -> tuple[str, bool] | None:
                 path = Path(top, name)
                 if path.is_file():
                     data = path.read_bytes()
-                    if _BUILD_DATE in data:
+                    if not packaged and _TEMPLATE_CODE.search(data):
                         return None
-                    names_site_url = names_site_url or _SITE_URL in data
                     digest.update(str(path.relative_to(resolved)).encode() + b"\0" + data + b"\0")
-    return digest.hexdigest(), names_site_url
+    return digest.hexdigest()
 
 
 def _canonical(value):
@@ -171,11 +172,8 @@ def site_fingerprint(config, nav_keys: Iterable[str]) -> str | None:
     theme_files = _theme_files_fingerprint(config.theme.dirs)
     if theme_files is None:
         return None
-    theme_files, theme_prints_site_url = theme_files
     digest = hashlib.sha256()
     settings = {name: value for name, value in config.items() if name not in _NOT_IN_PAGES}
-    if not theme_prints_site_url:  # the canonical link is added to the cached HTML (with_canonical_link)
-        del settings["site_url"]
     settings["digest plugin"] = {name: value for name, value in config.plugins["digest"].config.items()
                                  if name not in _PLUGIN_OPTIONS_NOT_IN_PAGES}
     digest.update(repr(_canonical(settings)).encode("utf-8", "surrogatepass"))
