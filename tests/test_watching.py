@@ -3,6 +3,7 @@ polls them where it cannot."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from types import SimpleNamespace
@@ -114,6 +115,37 @@ def test_reading_a_watched_file_is_not_a_change(folders):
         assert not seen.is_set()
         capture.write_text("changed\n")
         assert seen.wait(10)
+    finally:
+        observer.stop()
+        observer.join(10)
+
+
+@pytest.mark.parametrize("replace", ["deleted and made again", "moved away and another moved in"])
+def test_a_watched_folder_replaced_is_watched_again(folders, replace):
+    content, _ = folders
+    (content / "a.yml").write_text("summary: one\n")
+    observer = NotifiedFolders(PollingObserver(timeout=0.1), [content])
+    seen = _watch(observer, content)
+    observer.start()
+    try:
+        time.sleep(0.3)
+        if replace == "deleted and made again":
+            shutil.rmtree(content)
+            content.mkdir()
+        else:
+            content.rename(content.with_name("away"))
+            fresh = content.with_name("fresh")
+            fresh.mkdir()
+            fresh.rename(content)
+        time.sleep(1)
+        seen.clear()
+        (content / "a.yml").write_text("summary: edited in the new folder\n")
+        assert seen.wait(10), "an edit in the replacing folder was not seen"
+        if replace != "deleted and made again":
+            seen.clear()
+            (content.with_name("away") / "a.yml").write_text("summary: edited in the old folder\n")
+            time.sleep(1)
+            assert not seen.is_set(), "the folder moved away is still watched"
     finally:
         observer.stop()
         observer.join(10)

@@ -27,6 +27,7 @@ log = logging.getLogger("mkdocs.plugins.digest")
 # build does to each capture it reads: passed on, each build would ask for the next, forever.
 CHANGES = [getattr(watchdog.events, f"{kind}{change}Event")
            for kind in ("File", "Dir") for change in ("Created", "Deleted", "Modified", "Moved")]
+FOLDER_CHANGES = [watchdog.events.DirCreatedEvent, watchdog.events.DirDeletedEvent, watchdog.events.DirMovedEvent]
 
 
 class NotifiedFolders:
@@ -41,15 +42,40 @@ class NotifiedFolders:
 
     def schedule(self, handler, path, recursive=False, **options):
         observer = self._notified if os.path.abspath(path) in self._folders else self._polling
-        if observer is self._notified:
+        if observer is not self._polling:
             options.setdefault("event_filter", CHANGES)
         watch = observer.schedule(handler, path, recursive=recursive, **options)
         self._scheduled[watch] = (observer, (handler, path, recursive, options))
+        if observer is not self._polling:
+            # A folder deleted or moved away and made again (a restore, another branch checked
+            # out) is a new folder to the system, and the notifications went with the old one:
+            # its parent says when the name comes and goes.
+            folder = os.path.abspath(path)
+            replaced = watchdog.events.FileSystemEventHandler()
+            replaced.on_any_event = lambda event: self._renew(watch) if folder in (
+                event.src_path, getattr(event, "dest_path", "")) else None
+            observer.schedule(replaced, os.path.dirname(folder), recursive=False, event_filter=FOLDER_CHANGES)
         return watch
+
+    def _renew(self, watch) -> None:
+        """Watch the folder now under the watched name, and rebuild: what is in it is new."""
+        observer, (handler, path, recursive, options) = self._scheduled[watch]
+        if observer is self._polling:
+            return
+        try:
+            observer.unschedule(watch)
+        except KeyError:
+            pass  # the name was already gone
+        if os.path.isdir(path):
+            observer.schedule(handler, path, recursive=recursive, **options)
+        handler.dispatch(watchdog.events.FileModifiedEvent(path))  # MkDocs' handler rebuilds on file events only
 
     def unschedule(self, watch) -> None:
         observer, _ = self._scheduled.pop(watch)
-        observer.unschedule(watch)
+        try:
+            observer.unschedule(watch)
+        except KeyError:
+            pass  # its folder is gone, and with it the watch
 
     def start(self) -> None:
         try:
