@@ -30,6 +30,9 @@ from digest.records import Capture, CaptureRefused, Figure, Links, NormalizedArt
 T = TypeVar("T")
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# An entry another build used this recently may be in use now (a `mkdocs serve` beside `digest
+# build`): pruning spares it. Longer than a build of tens of thousands of pages takes.
+IN_USE_SECONDS = 3600
 EXTRACTION_DIR = PACKAGE_DIR / "extract"
 # Libraries whose behaviour shapes a normalized article (trafilatura's own extractors included).
 EXTRACTION_LIBRARIES = (

@@ -43,11 +43,10 @@ from pathlib import Path
 
 from mkdocs.theme import Theme
 
-from digest.cache import PACKAGE_DIR, code_fingerprint
+from digest.cache import IN_USE_SECONDS, PACKAGE_DIR, code_fingerprint
 from digest.records import Page
 
 NAMESPACE = "pages"
-IN_USE_SECONDS = 3600  # longer than a build of tens of thousands of pages takes
 CACHED_PAGE_TEMPLATE = "digest-cached-page.html"  # renders nothing: the cached HTML is the page
 # Configuration that a page's HTML does not depend on and that differs from build to build
 # (`mkdocs serve` gives the config file's path as typed, then absolute on its rebuilds; its

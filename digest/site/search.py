@@ -39,6 +39,7 @@ from importlib import metadata
 from collections.abc import Sequence
 from pathlib import Path
 
+from digest.cache import IN_USE_SECONDS
 from digest.errors import InputError
 from digest.records import Page
 from digest.site.escaping import attribute_value, text_node
@@ -238,9 +239,6 @@ def _usable(cache: Path) -> Path | None:
     except OSError:
         return None
     return cache if os.access(cache, os.W_OK) else None
-
-
-IN_USE_SECONDS = 3600  # a bundle another build (mkdocs serve beside digest build) may be about to use
 
 
 def _prune(cache: Path, wanted: set[Path]) -> None:

@@ -35,6 +35,7 @@ class SharedThemeBlocks:
             "/".join(parts[:end]) + "/" for parts in (url.split("/") for url in target_urls) for end in range(1, len(parts))
         }
         self._made: dict[tuple, Markup] = {}
+        self._page_key: tuple[object, tuple | None] = (None, None)  # the last page's, for its other blocks
         self.reused = 0
 
     @classmethod
@@ -47,11 +48,18 @@ class SharedThemeBlocks:
         return cls(nav_urls, targets, enabled=exact)
 
     def _key(self, name: str, page) -> tuple | None:
+        if self._page_key[0] is not page:  # a page asks for its four blocks in a row
+            self._page_key = (page, self._shared_by(page))
+        shared_by = self._page_key[1]
+        return None if shared_by is None else (name, *shared_by)
+
+    def _shared_by(self, page) -> tuple | None:
+        """What the blocks of ``page`` depend on, or None if they are its own."""
         url = page.url
         if not self._enabled or url in self._nav_urls or (url.endswith("/") and url in self._folders_with_targets):
             return None
         hidden = page.meta.get("hide") if page.meta else None
-        return name, posixpath.dirname(url.rstrip("/")), repr(hidden), _toc_key(page.toc)
+        return posixpath.dirname(url.rstrip("/")), repr(hidden), _toc_key(page.toc)
 
     @jinja2.pass_context
     def __call__(self, context, name: str, render) -> Markup:
