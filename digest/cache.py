@@ -231,11 +231,14 @@ class NormalizationCache:
         return self._entries.prune()
 
 
+_FIGURE_FIELDS = tuple(field.name for field in dataclasses.fields(Figure))
+
+
 def _normalized_fields(article: NormalizedArticle) -> dict:
     """The article as JSON-ready fields. Not dataclasses.asdict, which deep-copies every
     paragraph: the build's own thread does this for every capture while the workers normalize."""
     fields = {field.name: getattr(article, field.name) for field in dataclasses.fields(article)}
-    fields["figures"] = [dataclasses.asdict(figure) for figure in article.figures]
+    fields["figures"] = [{name: getattr(figure, name) for name in _FIGURE_FIELDS} for figure in article.figures]
     return fields
 
 

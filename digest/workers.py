@@ -56,22 +56,24 @@ def run_all(
     function: Callable[[Item], Result],
     items: Sequence[Item],
     workers: Workers,
-    advance: Callable[[], None] = lambda: None,
+    on_result: Callable[[int, Result | WorkerCrash], None] = lambda index, result: None,
 ) -> list[Result | WorkerCrash]:
-    """``function`` on every item, results in the items' order; ``advance`` after each one."""
+    """``function`` on every item, results in the items' order. ``on_result`` is called with
+    each item's index and result as it arrives, in any order, so that the caller's own work on
+    a result (a progress bar, a cache entry) overlaps the workers' instead of following it."""
     if not items:
         return []
     if workers.dask_scheduler:
         with _dask_executor(workers.dask_scheduler) as executor:
-            return _run_on(executor, function, items, advance, in_flight=len(items))
+            return _run_on(executor, function, items, on_result, in_flight=len(items))
     jobs = workers.local_jobs
     if jobs == 1 or len(items) == 1:
         results = []
-        for item in items:
+        for index, item in enumerate(items):
             results.append(function(item))
-            advance()
+            on_result(index, results[-1])
         return results
-    return _run_on_processes(function, items, jobs, advance)
+    return _run_on_processes(function, items, jobs, on_result)
 
 
 @contextmanager
@@ -92,19 +94,20 @@ def _run_on(
     executor: Executor,
     function: Callable[[Item], Result],
     items: Sequence[Item],
-    advance: Callable[[], None],
+    on_result: Callable[[int, Result | WorkerCrash], None],
     in_flight: int,
 ) -> list[Result | WorkerCrash]:
     """Results from an executor that reports a failed task on that task alone (Dask)."""
     results: list[Result | WorkerCrash | None] = [None] * len(items)
     for index, outcome in _submit_windowed(executor, function, items, deque(range(len(items))), in_flight):
         results[index] = outcome if not isinstance(outcome, BaseException) else WorkerCrash(_describe(outcome))
-        advance()
+        on_result(index, results[index])
     return results  # type: ignore[return-value]
 
 
 def _run_on_processes(
-    function: Callable[[Item], Result], items: Sequence[Item], jobs: int, advance: Callable[[], None]
+    function: Callable[[Item], Result], items: Sequence[Item], jobs: int,
+    on_result: Callable[[int, Result | WorkerCrash], None],
 ) -> list[Result | WorkerCrash]:
     results: list[Result | WorkerCrash | None] = [None] * len(items)
     size = max(1, min(ITEMS_PER_TASK, len(items) // (jobs * 4)))  # a small digest still spreads over every worker
@@ -123,10 +126,10 @@ def _run_on_processes(
                     outcome = [WorkerCrash(_describe(outcome))] * len(chunks[n])
                 for index, result in zip(chunks[n], outcome):
                     results[index] = result
-                    advance()
+                    on_result(index, result)
         for index in suspects:
             results[index] = _run_alone(function, items[index])
-            advance()
+            on_result(index, results[index])
     return results  # type: ignore[return-value]
 
 

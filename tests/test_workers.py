@@ -97,9 +97,9 @@ def _fails_on_odd(number: int) -> int:
 def test_items_travel_in_chunks_yet_an_item_that_raises_fails_alone():
     from digest.workers import WorkerCrash, run_all
 
-    advanced = []
-    results = run_all(_fails_on_odd, list(range(203)), Workers(jobs=2), advance=lambda: advanced.append(1))
-    assert len(advanced) == 203
+    arrived = []
+    results = run_all(_fails_on_odd, list(range(203)), Workers(jobs=2), on_result=lambda index, result: arrived.append((index, result)))
+    assert len(arrived) == 203 and dict(arrived) == dict(enumerate(results))  # each result reported once, with its index
     for number, result in enumerate(results):
         if number % 2:
             assert isinstance(result, WorkerCrash) and f"ValueError: odd {number}" in result.reason

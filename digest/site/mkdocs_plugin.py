@@ -86,7 +86,6 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_config(self, config):
         content_dir = self._config_relative(config, self.config.content)
         if self.prebuilt is None:
-            gc.unfreeze()  # the pages of `mkdocs serve`'s previous build, frozen below, may go now
             cache_dir = self._config_relative(config, self.config.cache_dir)
             site = build_pages(
                 content_dir, cache_dir, page_url=page_url_style(config), template_overrides=self.template_overrides(config)
