@@ -64,12 +64,8 @@ def link(articles: Sequence[EnrichedArticle], settings: LinkSettings = DEFAULT_S
         matrix, terms = sparse.csr_matrix((len(articles), 0), dtype=np.float32), np.array([], dtype=str)
     scores, event_scores = _score_candidates(matrix, articles, settings)
     stories, story_of = _stories(articles, event_scores, settings)
-    index_of = {a.id: i for i, a in enumerate(articles)}
-    members = _StoryMembers(articles, index_of, stories)
-    related = {
-        article.id: _related(index, articles, index_of, scores, matrix, terms, members, story_of, settings)
-        for index, article in enumerate(articles)
-    }
+    coverage = _RelatedCoverage(articles, scores, matrix, terms, stories, settings)
+    related = {article.id: coverage.of(index) for index, article in enumerate(articles)}
     return Links(related=related, stories=stories, story_of=story_of)
 
 
@@ -319,6 +315,7 @@ class _StoryMembers:
 
     def __init__(self, articles: Sequence[EnrichedArticle], index_of: dict[str, int], stories: dict[str, Story]):
         self.outlet = [_outlet_key(a) for a in articles]
+        self.story = [""] * len(articles)
         self.position = [0] * len(articles)
         self.ordered: dict[str, list[int]] = {}
         self.run_end: dict[str, list[int]] = {}  # position after the run of one outlet's members
@@ -332,6 +329,7 @@ class _StoryMembers:
                 ends[position] = ends[position + 1] if same else position + 1
             self.run_end[story.id] = ends
             for position, j in enumerate(ordered):
+                self.story[j] = story.id
                 self.position[j] = position
                 self.of_outlet[(story.id, self.outlet[j])].append(j)
 
@@ -359,47 +357,52 @@ class _StoryMembers:
         return others + own
 
 
-def _related(
-    index: int,
-    articles: Sequence[EnrichedArticle],
-    index_of: dict[str, int],
-    scores: sparse.csr_matrix,
-    matrix: sparse.csr_matrix,
-    terms: np.ndarray,
-    members: _StoryMembers,
-    story_of: dict[str, str],
-    settings: LinkSettings,
-) -> tuple[RelatedLink, ...]:
-    """Pinned links, then the same story (other outlets first), then the closest other coverage."""
-    article = articles[index]
-    row = slice(scores.indptr[index], scores.indptr[index + 1])
-    score_of = dict(zip(scores.indices[row].tolist(), scores.data[row].tolist()))
-    story = story_of[article.id]
-    dropped = set(article.overrides.drop_related) | {article.id}
+class _RelatedCoverage:
+    """What every article's related coverage is chosen from, worked out once for the digest."""
 
-    def same_story(j: int) -> bool:
-        return story_of[articles[j].id] == story
+    def __init__(
+        self,
+        articles: Sequence[EnrichedArticle],
+        scores: sparse.csr_matrix,
+        matrix: sparse.csr_matrix,
+        terms: np.ndarray,
+        stories: dict[str, Story],
+        settings: LinkSettings,
+    ):
+        self.articles, self.scores, self.matrix, self.terms, self.settings = articles, scores, matrix, terms, settings
+        self.index_of = {a.id: i for i, a in enumerate(articles)}
+        self.members = _StoryMembers(articles, self.index_of, stories)
+        self.entity_ids = [frozenset(m.entity_id for m in a.entities) for a in articles]
 
-    pinned = [index_of[p] for p in article.overrides.pin_related if p in index_of and p not in dropped]
-    outlet = _outlet_key(article)
-    # Only the first few unscored members of the story can be chosen: they all score 0 and keep
-    # story order, so more than max_related (plus the pinned ones they may repeat) never count.
-    unscored = members.first(
-        story, outlet, lambda j: j in score_of or articles[j].id in dropped, settings.max_related + len(pinned)
-    )
-    story_members = sorted([j for j in score_of if same_story(j)] + unscored, key=members.position.__getitem__)
-    candidates = [j for j, score in score_of.items() if score >= settings.min_related_score] + story_members
-    candidates = [j for j in dict.fromkeys(candidates) if articles[j].id not in dropped]
-    candidates.sort(key=lambda j: (not same_story(j), outlet is not None and members.outlet[j] == outlet, -score_of.get(j, 0.0)))
-    chosen = list(dict.fromkeys(pinned + candidates))[: settings.max_related]
-    return tuple(
-        RelatedLink(
-            id=articles[j].id,
-            reason=_reason(article, articles[j], same_story(j), lambda: _shared_terms(matrix, terms, index, j), j in pinned),
-            score=round(float(score_of.get(j, 0.0)), 4),
+    def of(self, index: int) -> tuple[RelatedLink, ...]:
+        """Pinned links, then the same story (other outlets first), then the closest other coverage."""
+        articles, members, settings = self.articles, self.members, self.settings
+        article = articles[index]
+        row = slice(self.scores.indptr[index], self.scores.indptr[index + 1])
+        score_of = dict(zip(self.scores.indices[row].tolist(), self.scores.data[row].tolist()))
+        story_at, story = members.story, members.story[index]
+        dropped = set(article.overrides.drop_related) | {article.id}
+        pinned = [self.index_of[p] for p in article.overrides.pin_related if p in self.index_of and p not in dropped]
+        outlet = _outlet_key(article)
+        # Only the first few unscored members of the story can be chosen: they all score 0 and keep
+        # story order, so more than max_related (plus the pinned ones they may repeat) never count.
+        wanted = settings.max_related + len(pinned)
+        unscored = members.first(story, outlet, lambda j: j in score_of or articles[j].id in dropped, wanted)
+        story_members = sorted([j for j in score_of if story_at[j] == story] + unscored, key=members.position.__getitem__)
+        candidates = [j for j, score in score_of.items() if score >= settings.min_related_score] + story_members
+        candidates = [j for j in dict.fromkeys(candidates) if articles[j].id not in dropped]
+        best = heapq.nsmallest(wanted, candidates, key=lambda j: (
+            story_at[j] != story, outlet is not None and members.outlet[j] == outlet, -score_of.get(j, 0.0)))
+        chosen = list(dict.fromkeys(pinned + best))[: settings.max_related]
+        return tuple(
+            RelatedLink(
+                id=articles[j].id,
+                reason=_reason(article, articles[j], self.entity_ids[j], story_at[j] == story,
+                               lambda: _shared_terms(self.matrix, self.terms, index, j), j in pinned),
+                score=round(float(score_of.get(j, 0.0)), 4),
+            )
+            for j in chosen
         )
-        for j in chosen
-    )
 
 
 def _shared_terms(matrix: sparse.csr_matrix, terms: np.ndarray, i: int, j: int, count: int = 3) -> list[str]:
@@ -416,13 +419,14 @@ def _shared_terms(matrix: sparse.csr_matrix, terms: np.ndarray, i: int, j: int, 
 def _reason(
     article: EnrichedArticle,
     other: EnrichedArticle,
+    theirs: frozenset[str],
     same_story: bool,
     shared_terms: Callable[[], list[str]],
     pinned: bool,
 ) -> str:
-    """Why `other` is worth reading after `article`, in words; shared terms are the last resort."""
+    """Why `other` (recognising the entities ``theirs``) is worth reading after `article`, in
+    words; shared terms are the last resort."""
     other_outlet = other.outlet_name or other.outlet_id
-    theirs = {m.entity_id for m in other.entities}
     shared = [m.name for m in article.entities if m.entity_id in theirs][:3]
     if same_story:
         reason = f"Same story in {other_outlet}" if other_outlet else "Same story"

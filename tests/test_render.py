@@ -146,3 +146,19 @@ def test_article_pages_rendered_by_forked_workers_are_the_pages_this_process_ren
         [(p.path, p.title, p.markdown, p.search_filters) for p in alone.pages]
     assert forked.data_files == alone.data_files
     assert sum(p.path.startswith("articles/a") for p in forked.pages) == len(articles)
+
+
+def test_relative_url_gives_posixpaths_relpath_for_page_and_file_urls():
+    import posixpath
+    import random
+
+    def by_relpath(from_url: str, to_url: str) -> str:
+        from_dir = from_url[:-1] if from_url.endswith("/") else posixpath.dirname(from_url)
+        link = posixpath.relpath(to_url.rstrip("/") or ".", from_dir or ".")
+        return link + "/" if to_url.endswith("/") or not to_url else link
+
+    parts = ["articles", "a1", "a2", "stories", "index.html", "feed.xml", ".", "page-2"]
+    rng = random.Random(7)
+    for _ in range(5000):
+        from_url, to_url = ("/".join(rng.choices(parts, k=rng.randint(0, 4))) + rng.choice(["", "/"]) for _ in range(2))
+        assert relative_url(from_url, to_url) == by_relpath(from_url, to_url), (from_url, to_url)

@@ -134,10 +134,27 @@ def file_url(page_path: str) -> str:
 
 
 def relative_url(from_url: str, to_url: str) -> str:
-    """The link from the page at ``from_url`` to ``to_url``, both relative to the site root."""
+    """The link from the page at ``from_url`` to ``to_url``, both relative to the site root.
+
+    posixpath.relpath's answer, worked out from the two paths' parts alone: relpath makes both
+    absolute against the working folder first, a system call for each of the 30,000 links of a
+    10,000-article digest.
+    """
     from_dir = from_url[:-1] if from_url.endswith("/") else posixpath.dirname(from_url)
-    link = posixpath.relpath(to_url.rstrip("/") or ".", from_dir or ".")
+    start = _path_parts(from_dir)
+    target = _path_parts(to_url.rstrip("/"))
+    common = 0
+    for here, there in zip(start, target):
+        if here != there:
+            break
+        common += 1
+    link = "/".join([".."] * (len(start) - common) + target[common:]) or "."
     return link + "/" if to_url.endswith("/") or not to_url else link
+
+
+def _path_parts(path: str) -> list[str]:
+    normal = posixpath.normpath(path or ".")
+    return [] if normal == "." else normal.split("/")
 
 
 @functools.lru_cache(maxsize=2**16)
