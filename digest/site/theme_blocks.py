@@ -20,6 +20,8 @@ import posixpath
 import jinja2
 from markupsafe import Markup
 
+from digest.site.converted_once import digest_alone
+
 SHARED_BLOCKS_GLOBAL = "digest_shared_block"  # what templates/overrides/main.html calls
 
 
@@ -41,8 +43,7 @@ class SharedThemeBlocks:
     @classmethod
     def for_site(cls, config, nav, files) -> SharedThemeBlocks:
         """The blocks of this build; they share nothing where reuse cannot be known to be exact."""
-        exact = config.theme.name == "material" and not config.theme.custom_dir and set(config.plugins) == {"digest"} \
-            and not config.hooks
+        exact = config.theme.name == "material" and not config.theme.custom_dir and digest_alone(config)
         nav_urls = {page.url for page in nav.pages}
         targets = nav_urls | {file.url for file in files if not file.is_documentation_page()}
         return cls(nav_urls, targets, enabled=exact)

@@ -1,0 +1,94 @@
+"""Pages whose Markdown is alike, converted once: the site is the one that converting every page
+makes, file for file, and a Markdown that is more than headings and placeholders is converted
+as it is."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO, SAMPLE_CONTENT
+from digest.cli import main
+from digest.site.converted_once import ConvertedOnce
+
+PACKAGED = REPO / "digest" / "site" / "mkdocs.yml"
+
+
+@pytest.fixture
+def made(monkeypatch):
+    """Every ConvertedOnce a build makes."""
+    made: list[ConvertedOnce] = []
+    original = ConvertedOnce.__init__
+
+    def recording(self, enabled):
+        original(self, enabled)
+        made.append(self)
+
+    monkeypatch.setattr(ConvertedOnce, "__init__", recording)
+    return made
+
+
+def _build(tmp_path: Path, settings: str, name: str) -> dict[str, str]:
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"INHERIT: {PACKAGED}\n{settings}", encoding="utf-8")
+    site = tmp_path / name
+    result = CliRunner().invoke(main, [
+        "build", "--content", str(SAMPLE_CONTENT), "--site-dir", str(site), "--cache-dir", str(tmp_path / f"cache-{name}"),
+        "--config-file", str(config),
+    ])
+    assert result.exit_code == 0, result.output
+    return {
+        str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*")) if p.is_file() and not p.relative_to(site).parts[0].startswith("pagefind")
+    }
+
+
+@pytest.mark.parametrize("settings", [
+    "",
+    "use_directory_urls: false\n",
+    "markdown_extensions:\n  - toc:\n      permalink: true\n  - attr_list\n",
+], ids=["folder URLs", "file URLs", "permalinks"])
+def test_a_site_converted_once_per_shape_is_the_site_with_every_page_converted(tmp_path, monkeypatch, made, settings):
+    once = _build(tmp_path, settings, "once")
+    assert made[-1].reused >= 4  # six article pages, one or two shapes
+    monkeypatch.setattr(ConvertedOnce, "markdown", lambda self, path, markdown: markdown)
+    assert _build(tmp_path, settings, "every") == once
+
+
+def test_another_plugin_turns_it_off(tmp_path, made):
+    _build(tmp_path, "plugins:\n  - digest\n  - tags\n", "site")
+    assert made and all(once.reused == 0 for once in made)
+
+
+PLACEHOLDER = '<div data-digest-fragment="{}-{}"></div>'
+
+
+def _markdown(token: str, heading: str = "## Editor's summary") -> str:
+    return f"{PLACEHOLDER.format(token, 1)}\n\n{heading}\n{PLACEHOLDER.format(token, 2)}\n"
+
+
+def _converted(markdown: str) -> str:
+    """A stand-in converter that, like a real one, can tell the pages' Markdown apart."""
+    return f"<p>{len(markdown)}</p>" + markdown.replace("## ", "<h2>")
+
+
+def test_only_markdown_of_plain_headings_and_placeholders_is_shared():
+    once = ConvertedOnce(enabled=True)
+    first, second = "a" * 32, "b" * 32
+    page = SimpleNamespace(toc=["toc"], present_anchor_ids={"editors-summary"}, _title_from_render=None)
+    assert once.markdown("one.md", _markdown(first)) == _markdown(first)
+    assert once.html("one.md", _converted(_markdown(first)), page) == _converted(_markdown(first))
+    alike = SimpleNamespace(toc=[], present_anchor_ids=set(), _title_from_render="x")
+    assert once.markdown("two.md", _markdown(second)) == ""
+    assert once.html("two.md", "", alike) == _converted(_markdown(first)).replace(first, second)
+    assert (alike.toc, alike.present_anchor_ids, alike._title_from_render) == (["toc"], {"editors-summary"}, None)
+    for heading in ("## [a link](x.md)", "## *emphasis*", "## Title {#id}", "Some text", "## <b>tag</b>"):
+        markdown = _markdown(second, heading)
+        assert once.markdown("three.md", markdown) == markdown
+        assert once.html("three.md", _converted(markdown), page) == _converted(markdown)
+    assert once.markdown("four.md", "## Plain heading\n") == "## Plain heading\n"  # no placeholder: nothing to share
