@@ -196,3 +196,13 @@ def test_no_line_of_editors_markdown_is_ever_taken_for_a_page_heading(text):
         assert headings == [line for line in plain[path].source.splitlines() if line.startswith("#")], path
         assert live_markup(page_to_html(page.markdown)) == [], path
         assert set_aside_by_markdown(page.markdown), path
+
+
+def test_shown_text_folds_every_line_break_and_drops_every_control_even_in_otherwise_plain_text():
+    from digest.site.escaping import _BREAKS, shown_text
+
+    for code in _BREAKS:  # the quick check for text with nothing to change must see each of them
+        assert shown_text(f"plain {chr(code)}text") == "plain  text"
+    for hidden in ("\x00", "\x1b", "\x9f", "\u202e", "\u2066", "\ud800"):
+        assert shown_text(f"plain{hidden} text") == "plain text"
+    assert shown_text("plain text, nothing to change") == "plain text, nothing to change"
