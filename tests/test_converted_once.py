@@ -4,18 +4,12 @@ as it is."""
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import REPO, SAMPLE_CONTENT
-from digest.cli import main
+from conftest import build_sample_with_settings
 from digest.site.converted_once import ConvertedOnce
-
-PACKAGED = REPO / "digest" / "site" / "mkdocs.yml"
 
 
 @pytest.fixture
@@ -32,36 +26,20 @@ def made(monkeypatch):
     return made
 
 
-def _build(tmp_path: Path, settings: str, name: str) -> dict[str, str]:
-    (tmp_path / "docs").mkdir(exist_ok=True)
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(f"INHERIT: {PACKAGED}\n{settings}", encoding="utf-8")
-    site = tmp_path / name
-    result = CliRunner().invoke(main, [
-        "build", "--content", str(SAMPLE_CONTENT), "--site-dir", str(site), "--cache-dir", str(tmp_path / f"cache-{name}"),
-        "--config-file", str(config),
-    ])
-    assert result.exit_code == 0, result.output
-    return {
-        str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(site.rglob("*")) if p.is_file() and not p.relative_to(site).parts[0].startswith("pagefind")
-    }
-
-
 @pytest.mark.parametrize("settings", [
     "",
     "use_directory_urls: false\n",
     "markdown_extensions:\n  - toc:\n      permalink: true\n  - attr_list\n",
 ], ids=["folder URLs", "file URLs", "permalinks"])
 def test_a_site_converted_once_per_shape_is_the_site_with_every_page_converted(tmp_path, monkeypatch, made, settings):
-    once = _build(tmp_path, settings, "once")
+    once = build_sample_with_settings(tmp_path, settings, "once")
     assert made[-1].reused >= 4  # six article pages, one or two shapes
     monkeypatch.setattr(ConvertedOnce, "markdown", lambda self, path, markdown: markdown)
-    assert _build(tmp_path, settings, "every") == once
+    assert build_sample_with_settings(tmp_path, settings, "every") == once
 
 
 def test_another_plugin_turns_it_off(tmp_path, made):
-    _build(tmp_path, "plugins:\n  - digest\n  - tags\n", "site")
+    build_sample_with_settings(tmp_path, "plugins:\n  - digest\n  - tags\n", "site")
     assert made and all(once.reused == 0 for once in made)
 
 

@@ -3,18 +3,12 @@ rendering every block on every page makes, file for file."""
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import REPO, SAMPLE_CONTENT
-from digest.cli import main
+from conftest import build_sample_with_settings
 from digest.site.theme_blocks import SharedThemeBlocks
-
-PACKAGED = REPO / "digest" / "site" / "mkdocs.yml"
 
 
 @pytest.fixture
@@ -31,28 +25,12 @@ def made(monkeypatch):
     return made
 
 
-def _build(tmp_path: Path, settings: str, name: str) -> dict[str, str]:
-    (tmp_path / "docs").mkdir(exist_ok=True)
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(f"INHERIT: {PACKAGED}\n{settings}", encoding="utf-8")
-    site = tmp_path / name
-    result = CliRunner().invoke(main, [
-        "build", "--content", str(SAMPLE_CONTENT), "--site-dir", str(site), "--cache-dir", str(tmp_path / f"cache-{name}"),
-        "--config-file", str(config),
-    ])
-    assert result.exit_code == 0, result.output
-    return {
-        str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(site.rglob("*")) if p.is_file() and not p.relative_to(site).parts[0].startswith("pagefind")
-    }
-
-
 @pytest.mark.parametrize("settings", ["", "use_directory_urls: false\n"], ids=["folder URLs", "file URLs"])
 def test_a_site_with_shared_blocks_is_the_site_with_every_block_rendered(tmp_path, monkeypatch, made, settings):
-    shared = _build(tmp_path, settings, "shared")
+    shared = build_sample_with_settings(tmp_path, settings, "shared")
     assert made[-1].reused > 100  # 6 articles and 48 entity pages share four blocks
     monkeypatch.setattr(SharedThemeBlocks, "_key", lambda self, name, page: None)
-    assert _build(tmp_path, settings, "rendered") == shared
+    assert build_sample_with_settings(tmp_path, settings, "rendered") == shared
 
 
 @pytest.mark.parametrize("settings", [
@@ -62,7 +40,7 @@ def test_a_site_with_shared_blocks_is_the_site_with_every_block_rendered(tmp_pat
 ], ids=["own theme folder", "another plugin", "another theme"])
 def test_what_may_read_more_of_a_page_turns_reuse_off(tmp_path, made, settings):
     (tmp_path / "overrides").mkdir()
-    _build(tmp_path, settings, "site")
+    build_sample_with_settings(tmp_path, settings, "site")
     assert made and all(blocks.reused == 0 for blocks in made)
 
 
