@@ -38,8 +38,15 @@ def test_a_site_converted_once_per_shape_is_the_site_with_every_page_converted(t
     assert build_sample_with_settings(tmp_path, settings, "every") == once
 
 
-def test_another_plugin_turns_it_off(tmp_path, made):
-    build_sample_with_settings(tmp_path, "plugins:\n  - digest\n  - tags\n", "site")
+@pytest.mark.parametrize("settings", [
+    "plugins:\n  - digest\n  - tags\n",
+    # Appends a file to every page: its links are relative to each page, so pages of one shape differ.
+    "markdown_extensions:\n  - toc\n  - pymdownx.snippets:\n      base_path: [snippets]\n      auto_append: [footer.md]\n",
+], ids=["another plugin", "an extension that reads files"])
+def test_what_may_make_pages_of_one_shape_differ_turns_it_off(tmp_path, made, settings):
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "footer.md").write_text("Featured: [an article](/articles/duran-immortal-regiment-aleppo.md)\n")
+    build_sample_with_settings(tmp_path, settings, "site")
     assert made and all(once.reused == 0 for once in made)
 
 

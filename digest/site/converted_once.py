@@ -9,9 +9,13 @@ shape is converted, and each later one is given that page's HTML with its own to
 of contents and its anchors; MkDocs converts an empty text for it.
 
 Only Markdown made of plain headings, placeholders and blank lines counts as a shape (no link,
-no markup, nothing a converter could read differently on another page). It is exact while
-nothing else reads or changes a page between the digest's hooks, so another plugin or a hook
-turns it off, as it does the theme's shared blocks (theme_blocks.py).
+no markup, nothing a converter could read differently on another page). It is exact while the
+converter's output depends on nothing but that text: a Markdown extension that reads the page
+or files (pymdownx.snippets appending a file with links, Material's preview reading the page's
+path) would make pages of one shape differ, so every configured extension must be one of
+``PAGE_INDEPENDENT_EXTENSIONS``; and nothing else may read or change a page between the
+digest's hooks, so another plugin or a hook turns it off, as it does the theme's shared blocks
+(theme_blocks.py).
 """
 
 from __future__ import annotations
@@ -24,9 +28,27 @@ _TOKEN = re.compile(r'(?<=<div data-digest-fragment=")[0-9a-f]{32}-[0-9]+(?="></
 _SHAPE_LINE = re.compile(r"""#{1,6} [A-Za-z][A-Za-z ,.:;?'’-]*|<div data-digest-fragment=""></div>|""")
 
 
+# Extensions whose output is a function of the Markdown text and their settings alone.
+PAGE_INDEPENDENT_EXTENSIONS = frozenset(
+    "abbr admonition attr_list codehilite def_list extra fenced_code footnotes legacy_attrs legacy_em md_in_html "
+    "meta nl2br sane_lists smarty tables toc wikilinks "
+    "pymdownx.arithmatex pymdownx.betterem pymdownx.caret pymdownx.critic pymdownx.details pymdownx.emoji "
+    "pymdownx.highlight pymdownx.inlinehilite pymdownx.keys pymdownx.mark pymdownx.smartsymbols "
+    "pymdownx.superfences pymdownx.tabbed pymdownx.tasklist pymdownx.tilde".split()
+)
+
+
 def digest_alone(config) -> bool:
     """No plugin but the digest and no hook: nothing else can see a page between its hooks."""
     return set(config.plugins) == {"digest"} and not config.hooks
+
+
+def converts_alike(config) -> bool:
+    """Whether two pages of one shape come out of MkDocs' converter alike."""
+    return digest_alone(config) and all(
+        isinstance(name, str) and name.removeprefix("markdown.extensions.") in PAGE_INDEPENDENT_EXTENSIONS
+        for name in config.markdown_extensions
+    )
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from mkdocs.structure.files import File, Files
 from digest.errors import InputError
 from digest.pipeline import build_pages
 from digest.records import RenderedSite
-from digest.site.converted_once import ConvertedOnce, digest_alone
+from digest.site.converted_once import ConvertedOnce, converts_alike
 from digest.site.page_cache import CACHED_PAGE_TEMPLATE, PageCache, nav_paths, page_key, site_fingerprint, with_canonical_link
 from digest.site.render import TEMPLATES_DIR, directory_url, file_url, fill_fragments
 from digest.site.search import SHARD_BYTES, SearchIndexing
@@ -138,7 +138,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_files(self, files: Files, config) -> Files:
         """Hand over the pages; one whose finished HTML is cached goes in empty, to be replaced whole."""
         self.fragments = {}
-        self.converted_once = ConvertedOnce(enabled=digest_alone(config))
+        self.converted_once = ConvertedOnce(enabled=converts_alike(config))
         self.cached_html: dict[str, Path] = {}
         self.keys_to_store: dict[str, str] = {}
         self.canonical_urls: dict[str, str | None] = {}
