@@ -61,6 +61,13 @@ def test_a_page_renders_its_own_blocks_where_its_links_differ_from_its_neighbour
     assert blocks._key("tabs", _page("b/")) is not None
 
 
+def test_the_home_page_off_the_nav_does_not_share_blocks_with_first_level_folders():
+    blocks = SharedThemeBlocks(nav_urls=set(), target_urls={"articles/"})
+    home = blocks._key("tabs", _page(""))
+    assert home is not None and home != blocks._key("tabs", _page("stories/"))  # links start from "." and ".."
+    assert home == blocks._key("tabs", _page("index.html")) == blocks._key("tabs", _page("timeline.html"))
+
+
 def test_pages_share_a_block_only_with_the_same_contents_and_hidden_parts():
     blocks = SharedThemeBlocks(nav_urls=set(), target_urls=set())
     heading = SimpleNamespace(id="summary", title="Summary", level=2, children=[])

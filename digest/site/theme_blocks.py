@@ -60,7 +60,11 @@ class SharedThemeBlocks:
         if not self._enabled or url in self._nav_urls or (url.endswith("/") and url in self._folders_with_targets):
             return None
         hidden = page.meta.get("hide") if page.meta else None
-        return posixpath.dirname(url.rstrip("/")), repr(hidden), _toc_key(page.toc)
+        # Links are relative to the folder the page is read from: its own for a folder URL
+        # ("x/y/" links as "x/z/" does, whatever its folder holds is checked above), else the
+        # one holding it ("x/y.html"; the home page "" is read from the root, as "y.html" is,
+        # not from beside its neighbours' folders as "y/" is).
+        return posixpath.dirname(url.rstrip("/")), url.endswith("/"), repr(hidden), _toc_key(page.toc)
 
     @jinja2.pass_context
     def __call__(self, context, name: str, render) -> Markup:
