@@ -206,3 +206,44 @@ def test_shown_text_folds_every_line_break_and_drops_every_control_even_in_other
     for hidden in ("\x00", "\x1b", "\x9f", "\u202e", "\u2066", "\ud800"):
         assert shown_text(f"plain{hidden} text") == "plain text"
     assert shown_text("plain text, nothing to change") == "plain text, nothing to change"
+
+
+# A digest's own template may write Markdown and print values into it (README, "Templates").
+MARKDOWN_PRINTING_VALUES = """
+## Related to {{ article.title | heading }}
+
+Read {{ link(article.title, page_path, article_page(article.id)) }} by {{ article.byline }}, from
+{{ outlet_badge(article.outlet_id, page_path) }}: {{ article.subtitle }} *{{ article.tags | join(", ") }}*
+
+{{ article.title }}
+
+"""
+
+
+def test_values_a_digest_s_own_template_prints_into_markdown_stay_text(tmp_path):
+    import markdown
+
+    from conftest_security import site_markdown_extensions, write_hostile_content
+    from digest.pipeline import build_pages
+    from digest.site.render import TEMPLATES_DIR
+
+    content = write_hostile_content(tmp_path / "content")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    packaged = (TEMPLATES_DIR / "article.md.j2").read_text(encoding="utf-8")
+    (templates / "article.md.j2").write_text(packaged.replace("## Article text", MARKDOWN_PRINTING_VALUES + "## Article text"))
+    # Extensions that add syntax a value could use: attribute lists (event handlers), bare links, marks.
+    extensions = [*site_markdown_extensions(), "attr_list", "abbr", "pymdownx.magiclink", "pymdownx.tilde", "pymdownx.caret"]
+    site = build_pages(content, tmp_path / "cache", template_overrides=(templates,))
+    checked = 0
+    for page in site.pages:
+        if not page.path.startswith("articles/v") or "Related to" not in page.body:
+            continue
+        html = markdown.markdown(page.markdown.split("\n---\n", 1)[1], extensions=extensions)
+        assert live_markup(html) == [], page.path
+        root = lxml.html.fromstring(f"<div>{html}</div>")
+        title = root.find(".//h1").text_content()  # printed into HTML by the packaged part of the template
+        heading = next(h.text_content() for h in root.iter("h2") if h.text_content().startswith("Related to"))
+        assert heading.split() == f"Related to {title}".split(), page.path  # every character shown, none read as Markdown
+        checked += 1
+    assert checked >= len(VECTORS)

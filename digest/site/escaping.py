@@ -26,9 +26,12 @@ _SAFE_SCHEMES = ("http", "https")
 # ALM can make text read other than it is stored (a link text that shows reversed). They go
 # from every value shown.
 _BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Where a template printed a value: two of Unicode's noncharacters, which are for a program's
+# own use and never text, so no content may hold them (shown_text drops them).
+VALUE_START, VALUE_END = "\ufdd0", "\ufdd1"
 # Not shown anywhere: C0 and C1 controls (the white space among them is folded to spaces
-# first), surrogates, the line and paragraph separators, and the bidi controls.
-_NOT_SHOWN = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029{_BIDI_CONTROLS}]")
+# first), surrogates, the line and paragraph separators, the bidi controls and the value marks.
+_NOT_SHOWN = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029{_BIDI_CONTROLS}{VALUE_START}{VALUE_END}]")
 # Names and headings (titles, outlet and entity names, bylines, labels) also lose every
 # Default_Ignorable_Code_Point: zero-width spaces, soft hyphens, word joiners, invisible
 # operators, Hangul fillers, the combining grapheme joiner, tags. Two names that look the same
@@ -129,6 +132,49 @@ def safe_url(url: str | None) -> str | None:
     return url
 
 
+def marked_value(html: str) -> Markup:
+    """A printed value, marked so that ``inert_markdown`` can tell it from its template's text."""
+    return Markup(f"{VALUE_START}{html}{VALUE_END}")
+
+
+def unmarked(text: str) -> str:
+    """Template output with the value marks taken out: for HTML the engine passes through as is."""
+    return text.replace(VALUE_START, "").replace(VALUE_END, "") if VALUE_START in text else text
+
+
+_MARKED_PIECES = re.compile(f"({VALUE_START}|{VALUE_END}|<[A-Za-z/][^<>]*>)")
+# What starts Markdown's inline syntax, and its extensions' (attribute lists, emoji, bare links,
+# maths, marks and insertions), as character references; "#" apart from the ones they contain.
+_MARKDOWN_SYNTAX = str.maketrans({ch: f"&#{ord(ch)};" for ch in "[]()!*_`\\{}:~^=+|$<>@"})
+_HASH = re.compile("(?<!&)#")
+
+
+def inert_markdown(text: str) -> str:
+    """Template output the engine reads as Markdown (a heading, Markdown a digest's own template
+    writes), with the values in it unable to be read as Markdown, and the value marks taken out.
+
+    Escaping makes a value's text inert as HTML, not as Markdown: a title printed into a heading
+    of a digest's own template made a link of "[here](javascript:...)". In what a template
+    printed, each character that can start Markdown syntax becomes its character reference,
+    which a browser shows as the character; HTML tags a helper made (links, badges) keep their
+    form, and only their text is turned. The template's own text stays Markdown.
+    """
+    if VALUE_START not in text:
+        return text
+    pieces, depth = [], 0
+    for piece in _MARKED_PIECES.split(text):
+        if piece == VALUE_START:
+            depth += 1
+        elif piece == VALUE_END:
+            depth = max(0, depth - 1)
+        elif piece.startswith("<") and _MARKED_PIECES.fullmatch(piece):  # a tag: a value in it is an attribute's
+            depth = max(0, depth + piece.count(VALUE_START) - piece.count(VALUE_END))
+            pieces.append(unmarked(piece))
+        else:
+            pieces.append(_HASH.sub("&#35;", piece.translate(_MARKDOWN_SYNTAX)) if depth else piece)
+    return "".join(pieces)
+
+
 def _render_text(self, tokens, idx, options, env):
     return str(escape(_NOT_SHOWN.sub("", tokens[idx].content)))
 
@@ -163,4 +209,5 @@ def editor_markdown(text: str | None) -> Markup:
     """
     if not text:
         return Markup("")
+    text = unmarked(text)  # a code span's text is escaped, not shown_text'd: it must not bring marks
     return Markup('<div class="editor-text">' + _EDITOR_MARKDOWN.render(text).strip("\n").replace("\n", "&#10;") + "</div>")

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from digest.attribution import Attribution, claim_confirmed
 from digest.citation import bibtex_entry, csl_item, csv_row, digest_csl_json, digest_csv, highwire_tags, json_array
@@ -32,7 +32,9 @@ from digest.paths import safe_name
 from digest.records import EnrichedArticle, EntityMention, Figure, LinkedDigest, Page, RenderedSite, Story
 from digest.schemas import RATING_SCALE
 from digest.site.charts import Grid, bar_chart, coverage_grid, grid_chart
-from digest.site.escaping import attribute_value, editor_markdown, heading_text, safe_url, shown_text, text_node
+from digest.site.escaping import (
+    attribute_value, editor_markdown, heading_text, inert_markdown, marked_value, safe_url, shown_text, text_node, unmarked,
+)
 from digest.site.feeds import FeedSpec, atom_feed
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -176,9 +178,11 @@ def heading_date(day: str) -> str:
 
 
 def _finalize(value: object) -> object:
+    """What a template prints: the value escaped (unless it is Markup made in escaping.py or
+    here), marked as a value for set_aside (escaping.inert_markdown)."""
     if value is None:
         return ""
-    return value if isinstance(value, Markup) else shown_text(value)
+    return marked_value(value if isinstance(value, Markup) else escape(shown_text(value)))
 
 
 _HEADING_LINE = re.compile(r"^#{1,6} [^\n]*$", re.MULTILINE)
@@ -302,22 +306,23 @@ class Renderer:
         A stretch is set aside only if each of its blocks opens with a block-level tag, as every
         block of the packaged templates does; Markdown written in a digest's own template stays
         Markdown. The HTML is what the engine would have made of the stretch (its raw blocks, a
-        blank line apart), so the built page is the same.
+        blank line apart), so the built page is the same. What stays Markdown (the headings, a
+        digest's own Markdown) has the values printed into it made inert (inert_markdown).
         """
         pieces: list[str] = []
         fragments: list[tuple[str, str]] = []
         cursor = 0
         for heading in (*_HEADING_LINE.finditer(body), None):
             stretch = body[cursor : heading.start() if heading else len(body)]
-            blocks = [block.strip("\n") for block in _BLANK_LINES.split(stretch) if block.strip()]
+            blocks = [block.strip("\n") for block in _BLANK_LINES.split(unmarked(stretch)) if block.strip()]
             if blocks and all(_BLOCK_HTML.match(block) for block in blocks):
                 placeholder = self.placeholder()
                 fragments.append((placeholder, "\n\n".join(blocks)))
                 pieces.append(("\n" if pieces else "") + placeholder + "\n\n")
             else:
-                pieces.append(stretch)
+                pieces.append(inert_markdown(stretch))
             if heading:
-                pieces.append(heading.group())
+                pieces.append(inert_markdown(heading.group()))
                 cursor = heading.end()
         return "".join(pieces), tuple(fragments)
 
