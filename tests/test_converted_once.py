@@ -42,7 +42,10 @@ def test_a_site_converted_once_per_shape_is_the_site_with_every_page_converted(t
     "plugins:\n  - digest\n  - tags\n",
     # Appends a file to every page: its links are relative to each page, so pages of one shape differ.
     "markdown_extensions:\n  - toc\n  - pymdownx.snippets:\n      base_path: [snippets]\n      auto_append: [footer.md]\n",
-], ids=["another plugin", "an extension that reads files"])
+    # Previews links by the page it is on: the permalinks of pages of one shape differ.
+    "markdown_extensions:\n  - toc:\n      permalink: true\n  - material.extensions.preview:\n"
+    "      sources:\n        include: [articles/duran-immortal-regiment-aleppo.md]\n",
+], ids=["another plugin", "an extension that reads files", "an extension that reads the page"])
 def test_what_may_make_pages_of_one_shape_differ_turns_it_off(tmp_path, made, settings):
     (tmp_path / "snippets").mkdir()
     (tmp_path / "snippets" / "footer.md").write_text("Featured: [an article](/articles/duran-immortal-regiment-aleppo.md)\n")

@@ -167,6 +167,19 @@ def test_a_page_named_in_the_nav_without_a_title_keys_every_page(project):
     assert "Who we are" in (site / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_page_named_in_the_nav_with_a_title_keys_every_page_by_its_front_matter(project):
+    """Material shows a nav page's subtitle, icon and status in every page's navigation."""
+    (project / "docs" / "about.md").write_text("---\nsubtitle: First edition\n---\n# About\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\nnav:\n  - Home: index.md\n  - About: about.md\n", encoding="utf-8")
+    _build(project, "site")
+    (project / "docs" / "about.md").write_text("---\nsubtitle: Withdrawn\n---\n# About\n", encoding="utf-8")
+    warm = _pages(_build(project, "site"))
+    assert "Withdrawn" in (project / "site" / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
+    shutil.rmtree(project / "cache")
+    assert _pages(_build(project, "cold")) == warm
+
+
 def test_a_markdown_extension_that_may_read_files_turns_the_cache_off(project):
     (project / "mkdocs.yml").write_text(
         f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\nmarkdown_extensions:\n  - toc\n  - pymdownx.snippets\n",
@@ -238,8 +251,8 @@ def test_a_markdown_extension_named_in_any_form_that_may_read_files_turns_the_ca
 def test_only_extensions_known_to_read_nothing_but_the_page_keep_the_cache():
     kept = ["toc", "markdown.extensions.tables", "markdown.extensions.toc:TocExtension", "pymdownx.superfences", "material.extensions.emoji"]
     refused = ["pymdownx.snippets", " pymdownx.snippets : SnippetExtension", "my_site.includes", "markdown_include.include"]
-    assert all(page_cache._reads_only_the_page(name) for name in kept)
-    assert not any(page_cache._reads_only_the_page(name) for name in refused)
+    assert all(page_cache.reads_only_the_page(name) for name in kept)
+    assert not any(page_cache.reads_only_the_page(name) for name in refused)
 
 
 def test_a_theme_template_printing_the_build_date_turns_the_cache_off(project, monkeypatch):

@@ -12,10 +12,10 @@ Only Markdown made of plain headings, placeholders and blank lines counts as a s
 no markup, nothing a converter could read differently on another page). It is exact while the
 converter's output depends on nothing but that text: a Markdown extension that reads the page
 or files (pymdownx.snippets appending a file with links, Material's preview reading the page's
-path) would make pages of one shape differ, so every configured extension must be one of
-``PAGE_INDEPENDENT_EXTENSIONS``; and nothing else may read or change a page between the
-digest's hooks, so another plugin or a hook turns it off, as it does the theme's shared blocks
-(theme_blocks.py).
+path) would make pages of one shape differ, so every configured extension must be one known to
+read only the text (page_cache.reads_only_the_page) and none of Material's; and nothing else
+may read or change a page between the digest's hooks, so another plugin or a hook turns it off,
+as it does the theme's shared blocks (theme_blocks.py).
 """
 
 from __future__ import annotations
@@ -23,31 +23,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from digest.site.page_cache import digest_alone, reads_only_the_page
+
 _TOKEN = re.compile(r'(?<=<div data-digest-fragment=")[0-9a-f]{32}-[0-9]+(?="></div>)')
 # A line of a shape, its tokens taken out: a plain heading, a placeholder or nothing.
 _SHAPE_LINE = re.compile(r"""#{1,6} [A-Za-z][A-Za-z ,.:;?'’-]*|<div data-digest-fragment=""></div>|""")
 
 
-# Extensions whose output is a function of the Markdown text and their settings alone.
-PAGE_INDEPENDENT_EXTENSIONS = frozenset(
-    "abbr admonition attr_list codehilite def_list extra fenced_code footnotes legacy_attrs legacy_em md_in_html "
-    "meta nl2br sane_lists smarty tables toc wikilinks "
-    "pymdownx.arithmatex pymdownx.betterem pymdownx.caret pymdownx.critic pymdownx.details pymdownx.emoji "
-    "pymdownx.highlight pymdownx.inlinehilite pymdownx.keys pymdownx.mark pymdownx.smartsymbols "
-    "pymdownx.superfences pymdownx.tabbed pymdownx.tasklist pymdownx.tilde".split()
-)
-
-
-def digest_alone(config) -> bool:
-    """No plugin but the digest and no hook: nothing else can see a page between its hooks."""
-    return set(config.plugins) == {"digest"} and not config.hooks
-
-
 def converts_alike(config) -> bool:
-    """Whether two pages of one shape come out of MkDocs' converter alike."""
+    """Whether two pages of one shape come out of MkDocs' converter alike: each extension reads
+    nothing but the text it converts, and is not one of Material's, which may read which page
+    that is (its link previews)."""
     return digest_alone(config) and all(
-        isinstance(name, str) and name.removeprefix("markdown.extensions.") in PAGE_INDEPENDENT_EXTENSIONS
-        for name in config.markdown_extensions
+        reads_only_the_page(str(extension)) and not str(extension).startswith("material.")
+        for extension in config.markdown_extensions
     )
 
 

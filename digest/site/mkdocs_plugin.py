@@ -124,14 +124,12 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         nav_keys = []
         for path, titled in nav_paths(config.nav):
             file = files.get_file_from_path(path)
-            if titled:  # its link in every header depends on whether the page exists
-                nav_keys.append(f"{path}\0{path in by_path or file is not None}")
-            elif path in by_path:
-                nav_keys.append(page_key(by_path[path]))
-            elif file is not None:
-                nav_keys.append(hashlib.sha256(file.content_bytes).hexdigest())
+            if path in by_path:  # titled, only its being there shows in every page's nav
+                nav_keys.append(f"{path}\0page" if titled else page_key(by_path[path]))
+            elif file is not None:  # its front matter (subtitle, icon, status) shows in every page's nav
+                nav_keys.append(f"{path}\0{hashlib.sha256(file.content_bytes).hexdigest()}")
             else:
-                nav_keys.append(path)
+                nav_keys.append(f"{path}\0missing")
         fingerprint = site_fingerprint(config, nav_keys)
         return PageCache(self._config_relative(config, self.config.cache_dir), fingerprint) if fingerprint else None
 

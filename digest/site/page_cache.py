@@ -8,7 +8,9 @@ function of its path, its front matter's values and its Markdown with the fragme
 site around it: the resolved MkDocs configuration (theme and its features, nav, extra CSS,
 Markdown extensions), the nav pages that the nav names without a title (MkDocs reads their
 titles, in every page's header, from the pages themselves; the digest's own nav gives every
-title, so adding an article does not change the key of the others), the theme's template
+title, so adding an article does not change the key of the others), the files of docs/ the nav
+names (Material shows their front matter's subtitle, icon and status in every page's nav), the
+theme's template
 files outside installed packages, the digest's own code and the version of every installed
 distribution. That is the key.
 
@@ -108,7 +110,12 @@ def _environment_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _reads_only_the_page(extension: str) -> bool:
+def digest_alone(config) -> bool:
+    """No plugin but the digest and no hook: nothing else can see or change a page between its hooks."""
+    return set(config.plugins) == {"digest"} and not config.hooks
+
+
+def reads_only_the_page(extension: str) -> bool:
     """Judged by the module, however the extension is named (``pymdownx.snippets`` or its
     ``module:Class`` form ``pymdownx.snippets:SnippetExtension``)."""
     module = extension.partition(":")[0].strip()
@@ -164,9 +171,9 @@ def _canonical(value):
 
 def site_fingerprint(config, nav_keys: Iterable[str]) -> str | None:
     """What every generated page's HTML shares, or None where the cache cannot be exact."""
-    if set(config.plugins) != {"digest"} or config.hooks:
+    if not digest_alone(config):
         return None
-    if not all(_reads_only_the_page(str(extension)) for extension in config.markdown_extensions):
+    if not all(reads_only_the_page(str(extension)) for extension in config.markdown_extensions):
         return None
     theme_files = _theme_files_fingerprint(config.theme.dirs)
     if theme_files is None:

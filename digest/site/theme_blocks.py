@@ -20,7 +20,7 @@ import posixpath
 import jinja2
 from markupsafe import Markup
 
-from digest.site.converted_once import digest_alone
+from digest.site.page_cache import digest_alone
 
 SHARED_BLOCKS_GLOBAL = "digest_shared_block"  # what templates/overrides/main.html calls
 
