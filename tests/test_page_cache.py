@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -178,6 +180,20 @@ def test_a_page_named_in_the_nav_with_a_title_keys_every_page_by_its_front_matte
     assert "Withdrawn" in (project / "site" / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
     shutil.rmtree(project / "cache")
     assert _pages(_build(project, "cold")) == warm
+
+
+def test_a_function_named_in_the_configuration_keys_pages_alike_in_every_build(project):
+    """Material's emoji recipe names functions (``!!python/name:``), whose repr holds an address."""
+    (project / "mkdocs.yml").write_text(
+        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\nmarkdown_extensions:\n  - toc\n  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n", encoding="utf-8")
+    command = [str(Path(sys.executable).with_name("digest")), "build", "--content", "content", "--site-dir", "site",
+               "--cache-dir", "cache", "--config-file", "mkdocs.yml"]
+    subprocess.run(command, cwd=project, check=True, capture_output=True)
+    first = _entries(project)
+    subprocess.run(command, cwd=project, check=True, capture_output=True)  # another process: other addresses
+    assert first and _entries(project) == first  # the second build found every page under the same key
 
 
 def test_a_markdown_extension_that_may_read_files_turns_the_cache_off(project):
