@@ -149,3 +149,33 @@ def test_a_watched_folder_replaced_is_watched_again(folders, replace):
     finally:
         observer.stop()
         observer.join(10)
+
+
+def test_a_watched_link_repointed_in_one_step_is_watched_again(tmp_path):
+    """`ln -s c2 content.new && mv -T content.new content`: the name is a link, its change a file's."""
+    import os
+
+    for name in ("c1", "c2"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "a.yml").write_text(f"summary: {name}\n")
+    content = tmp_path / "content"
+    content.symlink_to("c1")
+    observer = NotifiedFolders(PollingObserver(timeout=0.1), [content])
+    seen = _watch(observer, content)
+    observer.start()
+    try:
+        time.sleep(0.3)
+        (tmp_path / "content.new").symlink_to("c2")
+        os.replace(tmp_path / "content.new", content)
+        assert seen.wait(10), "repointing the link was not a change"
+        time.sleep(1)
+        seen.clear()
+        (tmp_path / "c2" / "a.yml").write_text("summary: edited where the link now points\n")
+        assert seen.wait(10), "an edit in the folder the link now names was not seen"
+        seen.clear()
+        (tmp_path / "c1" / "a.yml").write_text("summary: edited where the link pointed\n")
+        time.sleep(1)
+        assert not seen.is_set(), "the folder the link no longer names is still watched"
+    finally:
+        observer.stop()
+        observer.join(10)

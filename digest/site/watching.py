@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 
 import watchdog.events
 import watchdog.observers
@@ -27,7 +28,13 @@ log = logging.getLogger("mkdocs.plugins.digest")
 # build does to each capture it reads: passed on, each build would ask for the next, forever.
 CHANGES = [getattr(watchdog.events, f"{kind}{change}Event")
            for kind in ("File", "Dir") for change in ("Created", "Deleted", "Modified", "Moved")]
-FOLDER_CHANGES = [watchdog.events.DirCreatedEvent, watchdog.events.DirDeletedEvent, watchdog.events.DirMovedEvent]
+# What can happen to a watched folder's name in its parent: a folder, or a symbolic link (a file
+# to the system) made, deleted, or moved onto it (`mv -T new content` repoints a link at once).
+NAME_CHANGES = [getattr(watchdog.events, f"{kind}{change}Event")
+                for kind in ("File", "Dir") for change in ("Created", "Deleted", "Moved")]
+# A change of name comes as several events (a move is reported from both ends, a replacement as a
+# deletion then a creation): the folder is watched again once they have stopped for this long.
+RENEW_AFTER_SECONDS = 0.3
 
 
 class NotifiedFolders:
@@ -39,29 +46,43 @@ class NotifiedFolders:
         self._notified = watchdog.observers.Observer()
         self._folders = {os.path.abspath(folder) for folder in folders}
         self._scheduled: dict[object, tuple[object, tuple]] = {}  # watch: (observer, schedule arguments)
+        self._renewals: dict[object, threading.Timer] = {}
+        self._renewals_lock = threading.Lock()
 
     def schedule(self, handler, path, recursive=False, **options):
         observer = self._notified if os.path.abspath(path) in self._folders else self._polling
         if observer is not self._polling:
             options.setdefault("event_filter", CHANGES)
+            # A content folder that is a symbolic link: the folder it names is watched (through
+            # the link, edits inside are not reported), and a repointed link is renewed below.
+            options.setdefault("follow_symlink", True)
         watch = observer.schedule(handler, path, recursive=recursive, **options)
         self._scheduled[watch] = (observer, (handler, path, recursive, options))
         if observer is not self._polling:
             # A folder deleted or moved away and made again (a restore, another branch checked
-            # out) is a new folder to the system, and the notifications went with the old one:
-            # its parent says when the name comes and goes.
+            # out), or a link repointed, is a new folder to the system, and the notifications
+            # went with the old one: its parent says when the name comes and goes.
             folder = os.path.abspath(path)
             replaced = watchdog.events.FileSystemEventHandler()
-            replaced.on_any_event = lambda event: self._renew(watch) if folder in (
+            replaced.on_any_event = lambda event: self._renew_soon(watch) if folder in (
                 event.src_path, getattr(event, "dest_path", "")) else None
-            observer.schedule(replaced, os.path.dirname(folder), recursive=False, event_filter=FOLDER_CHANGES)
+            observer.schedule(replaced, os.path.dirname(folder), recursive=False, event_filter=NAME_CHANGES)
         return watch
+
+    def _renew_soon(self, watch) -> None:
+        with self._renewals_lock:
+            if watch in self._renewals:
+                self._renewals[watch].cancel()
+            self._renewals[watch] = threading.Timer(RENEW_AFTER_SECONDS, self._renew, args=(watch,))
+            self._renewals[watch].daemon = True
+            self._renewals[watch].start()
 
     def _renew(self, watch) -> None:
         """Watch the folder now under the watched name, and rebuild: what is in it is new."""
-        observer, (handler, path, recursive, options) = self._scheduled[watch]
-        if observer is self._polling:
+        scheduled = self._scheduled.get(watch)
+        if scheduled is None or scheduled[0] is self._polling:  # unwatched meanwhile, or polled
             return
+        observer, (handler, path, recursive, options) = scheduled
         try:
             observer.unschedule(watch)
         except KeyError:
@@ -91,6 +112,9 @@ class NotifiedFolders:
         self._polling.start()
 
     def stop(self) -> None:
+        with self._renewals_lock:
+            for timer in self._renewals.values():
+                timer.cancel()
         for observer in {self._notified, self._polling}:
             observer.stop()
 
