@@ -266,7 +266,8 @@ def test_a_markdown_extension_named_in_any_form_that_may_read_files_turns_the_ca
 
 def test_only_extensions_known_to_read_nothing_but_the_page_keep_the_cache():
     kept = ["toc", "markdown.extensions.tables", "markdown.extensions.toc:TocExtension", "pymdownx.superfences", "material.extensions.emoji"]
-    refused = ["pymdownx.snippets", " pymdownx.snippets : SnippetExtension", "my_site.includes", "markdown_include.include"]
+    refused = ["pymdownx.snippets", " pymdownx.snippets : SnippetExtension", "pymdownx.b64", "pymdownx.a_later_module",
+               "my_site.includes", "markdown_include.include"]
     assert all(page_cache.reads_only_the_page(name) for name in kept)
     assert not any(page_cache.reads_only_the_page(name) for name in refused)
 

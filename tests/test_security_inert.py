@@ -208,7 +208,9 @@ def test_shown_text_folds_every_line_break_and_drops_every_control_even_in_other
     assert shown_text("plain text, nothing to change") == "plain text, nothing to change"
 
 
-# A digest's own template may write Markdown and print values into it (README, "Templates").
+# A digest's own template may write Markdown and print values into it (README, "Changing the look"),
+# plainly, through Jinja filters that return Markup (e, join, ~ with a helper's Markup)
+# and through a filter block (whose result Jinja writes as it is).
 MARKDOWN_PRINTING_VALUES = """
 ## Related to {{ article.title | heading }}
 
@@ -217,23 +219,40 @@ Read {{ link(article.title, page_path, article_page(article.id)) }} by {{ articl
 
 {{ article.title }}
 
+{{ article.title | e }} {{ outlet_badge(article.outlet_id, page_path) ~ " " ~ article.title }} {{ article.tags | join(", ") | e }}
+
+{{ article.summary | e }} {% filter striptags %}{{ article.title }}{% endfilter %}
+
+{{ paragraphs | join("\\n\\n") }}
+
+## Printed values end
+
 """
+# Marks forged from content, a value's line that would be a heading, bare addresses, attribute lists.
+FORGED = "Beta \ufdd1[forged](javascript:alert(23))\ufdd0 title"
+HEADING_LINE = "# Heading [click](javascript:alert(1)) here"
+MORE_LINES = "[second](javascript:alert(2)) ![x](https://evil.example/a.png){: onerror=alert(3) } www.evil.example.com/phish"
 
 
 def test_values_a_digest_s_own_template_prints_into_markdown_stay_text(tmp_path):
     import markdown
+    import yaml
 
     from conftest_security import site_markdown_extensions, write_hostile_content
     from digest.pipeline import build_pages
     from digest.site.render import TEMPLATES_DIR
 
     content = write_hostile_content(tmp_path / "content")
+    (content / "articles" / "vforged.txt").write_text(f"{FORGED}\n\n{HEADING_LINE}\n\n{MORE_LINES}\n\n{FORGED}\n", encoding="utf-8")
+    (content / "articles" / "vforged.yml").write_text(yaml.safe_dump({
+        "title": FORGED, "byline": FORGED, "tags": [FORGED, HEADING_LINE], "summary": f"`{FORGED}` {MORE_LINES}"}), encoding="utf-8")
     templates = tmp_path / "templates"
     templates.mkdir()
     packaged = (TEMPLATES_DIR / "article.md.j2").read_text(encoding="utf-8")
     (templates / "article.md.j2").write_text(packaged.replace("## Article text", MARKDOWN_PRINTING_VALUES + "## Article text"))
-    # Extensions that add syntax a value could use: attribute lists (event handlers), bare links, marks.
-    extensions = [*site_markdown_extensions(), "attr_list", "abbr", "pymdownx.magiclink", "pymdownx.tilde", "pymdownx.caret"]
+    # Extensions that add syntax a value could use: attribute lists (event handlers), bare links, marks, blocks.
+    extensions = [*site_markdown_extensions(), "attr_list", "abbr", "pymdownx.magiclink", "pymdownx.tilde", "pymdownx.caret",
+                  "pymdownx.details"]
     site = build_pages(content, tmp_path / "cache", template_overrides=(templates,))
     checked = 0
     for page in site.pages:
@@ -241,9 +260,21 @@ def test_values_a_digest_s_own_template_prints_into_markdown_stay_text(tmp_path)
             continue
         html = markdown.markdown(page.markdown.split("\n---\n", 1)[1], extensions=extensions)
         assert live_markup(html) == [], page.path
+        assert "\ufdd0" not in html and "\ufdd1" not in html, page.path
         root = lxml.html.fromstring(f"<div>{html}</div>")
         title = root.find(".//h1").text_content()  # printed into HTML by the packaged part of the template
-        heading = next(h.text_content() for h in root.iter("h2") if h.text_content().startswith("Related to"))
-        assert heading.split() == f"Related to {title}".split(), page.path  # every character shown, none read as Markdown
+        headings = [h for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+        names = [h.text_content() for h in headings]
+        start, end = (next(n for n, name in enumerate(names) if name.startswith(text)) for text in ("Related to", "Printed values end"))
+        assert names[start].split() == f"Related to {title}".split(), page.path  # every character shown, none read as Markdown
+        assert end == start + 1, (page.path, names[start:end + 1])  # no line of a value became a heading
+        between = False
+        for element in root.iter():
+            if element is headings[start] or element is headings[end]:
+                between = element is headings[start]
+                continue
+            if between:  # what the template printed: the helpers' links and its own emphasis, nothing a value made
+                assert element.tag in ("p", "a", "span", "em", "div"), (page.path, element.tag)
+                assert element.get("href", "..").startswith(("..", "./")), (page.path, element.get("href"))
         checked += 1
-    assert checked >= len(VECTORS)
+    assert checked >= len(VECTORS) + 1

@@ -172,3 +172,15 @@ def test_a_watched_link_repointed_in_one_step_is_watched_again(tmp_path):
     finally:
         observer.stop()
         observer.join(10)
+
+
+def test_serve_watches_the_content_and_templates_folders_by_their_names_not_where_links_point(tmp_path):
+    for name in ("c1", "t1"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "content").symlink_to("c1")
+    (tmp_path / "templates").symlink_to("t1")
+    plugin = DigestPlugin()
+    plugin.load_config({"content": "content"})
+    watched = plugin._watched_folders(SimpleNamespace(config_file_path=str(tmp_path / "mkdocs.yml")))
+    assert tmp_path / "content" in watched and tmp_path / "templates" in watched  # a repointed link is a change of these
+    assert tmp_path / "c1" not in watched and tmp_path / "t1" not in watched

@@ -143,9 +143,10 @@ def unmarked(text: str) -> str:
 
 
 _MARKED_PIECES = re.compile(f"({VALUE_START}|{VALUE_END}|<[A-Za-z/][^<>]*>)")
-# What starts Markdown's inline syntax, and its extensions' (attribute lists, emoji, bare links,
-# maths, marks and insertions), as character references; "#" apart from the ones they contain.
-_MARKDOWN_SYNTAX = str.maketrans({ch: f"&#{ord(ch)};" for ch in "[]()!*_`\\{}:~^=+|$<>@"})
+# What starts Markdown's inline syntax, and its extensions' (attribute lists, emoji, bare links
+# and addresses such as www.x.org, maths, marks, insertions, collapsible "???" blocks), as
+# character references; "#" apart from the ones they contain.
+_MARKDOWN_SYNTAX = str.maketrans({ch: f"&#{ord(ch)};" for ch in "[]()!*_`\\{}:~^=+|$<>@.?"})
 _HASH = re.compile("(?<!&)#")
 
 
@@ -173,6 +174,12 @@ def inert_markdown(text: str) -> str:
         else:
             pieces.append(_HASH.sub("&#35;", piece.translate(_MARKDOWN_SYNTAX)) if depth else piece)
     return "".join(pieces)
+
+
+def plain_text(value: object) -> Markup:
+    """Jinja's ``striptags`` that stays escaped: Jinja's unescapes what it keeps, so a title's
+    escaped "<img onerror=...>" came out of a template's filter block as a live element."""
+    return escape(Markup(value if isinstance(value, Markup) else escape(value)).striptags())
 
 
 def _render_text(self, tokens, idx, options, env):

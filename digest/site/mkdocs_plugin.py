@@ -28,6 +28,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -112,7 +113,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         return config
 
     def _watched_folders(self, config) -> tuple[Path, ...]:
-        return (self._config_relative(config, self.config.content), *self.template_overrides(config), TEMPLATES_DIR)
+        """The folders as named, links not resolved: a link repointed is then a change of the
+        watched name (watching.py), where the folder it named would go on being watched."""
+        named = [Path(os.path.abspath(Path(config.config_file_path).parent / value))
+                 for value in (self.config.content, self.config.templates)]
+        return (named[0], *(named[1:] if self.template_overrides(config) else ()), TEMPLATES_DIR)
 
     def on_serve(self, server, config, builder):
         if not self.config.watch_by_polling:

@@ -59,9 +59,16 @@ CACHED_PAGE_TEMPLATE = "digest-cached-page.html"  # renders nothing: the cached 
 # (with_canonical_link): `mkdocs serve` (whose site URL is its own address) then finds the pages
 # `digest build` made.
 _NOT_IN_PAGES = frozenset({"site_dir", "plugins", "config_file_path", "dev_addr", "watch", "strict", "site_url"})
-# Markdown extensions known to read nothing but the page: Python-Markdown's own, PyMdown's but
-# snippets (which includes files), Material's. Any other may read files the key cannot see.
-_PAGE_ONLY_PACKAGES = ("pymdownx.", "material.")
+# Markdown extensions known to read nothing but the page: Python-Markdown's own (below), PyMdown's
+# but snippets (which includes files) and b64 (which reads pictures), Material's. Any other,
+# a later PyMdown module included, may read files the key cannot see.
+_PAGE_ONLY_MODULES = frozenset(
+    [f"pymdownx.{name}" for name in (
+        "arithmatex betterem blocks.admonition blocks.caption blocks.definition blocks.details blocks.html blocks.tab "
+        "bracketspan caret critic details emoji escapeall extra fancylists highlight inlinehilite keys magiclink mark "
+        "pathconverter progressbar quotes saneheaders smartsymbols striphtml superfences tabbed tasklist tilde").split()]
+    + ["material.extensions.emoji", "material.extensions.preview"]
+)
 # Jinja's expression and statement delimiters: a theme file of the digest's own holding them is a
 # template, which the key cannot judge (Material's and the digest's packaged ones are known).
 _TEMPLATE_CODE = re.compile(rb"\{\{|\{%")
@@ -122,8 +129,7 @@ def reads_only_the_page(extension: str) -> bool:
     ``module:Class`` form ``pymdownx.snippets:SnippetExtension``)."""
     module = extension.partition(":")[0].strip()
     name = module.removeprefix("markdown.extensions.")
-    return name in _PYTHON_MARKDOWN_EXTENSIONS or (
-        module.startswith(_PAGE_ONLY_PACKAGES) and module != "pymdownx.snippets")
+    return name in _PYTHON_MARKDOWN_EXTENSIONS or module in _PAGE_ONLY_MODULES
 
 
 def _theme_files_fingerprint(dirs: Iterable[str]) -> str | None:

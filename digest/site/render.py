@@ -33,7 +33,8 @@ from digest.records import EnrichedArticle, EntityMention, Figure, LinkedDigest,
 from digest.schemas import RATING_SCALE
 from digest.site.charts import Grid, bar_chart, coverage_grid, grid_chart
 from digest.site.escaping import (
-    attribute_value, editor_markdown, heading_text, inert_markdown, marked_value, safe_url, shown_text, text_node, unmarked,
+    attribute_value, editor_markdown, heading_text, inert_markdown, marked_value, plain_text, safe_url, shown_text, text_node,
+    unmarked,
 )
 from digest.site.feeds import FeedSpec, atom_feed
 
@@ -178,11 +179,13 @@ def heading_date(day: str) -> str:
 
 
 def _finalize(value: object) -> object:
-    """What a template prints: the value escaped (unless it is Markup made in escaping.py or
-    here), marked as a value for set_aside (escaping.inert_markdown)."""
+    """What a template prints: the value escaped (unless it is Markup: made in escaping.py or
+    here, or by a Jinja filter such as ``e``, ``join`` or ``~`` from content), on one line and
+    without controls or value marks whatever made it, then marked as a value for set_aside
+    (escaping.inert_markdown). A value with a line break could start a heading of its own."""
     if value is None:
         return ""
-    return marked_value(value if isinstance(value, Markup) else escape(shown_text(value)))
+    return marked_value(shown_text(value if isinstance(value, Markup) else escape(value)))
 
 
 _HEADING_LINE = re.compile(r"^#{1,6} [^\n]*$", re.MULTILINE)
@@ -225,7 +228,8 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(markdown=editor_markdown, heading=heading_text, rating_label=self.rating_label, heading_date=heading_date)
+        self.env.filters.update(markdown=editor_markdown, heading=heading_text, rating_label=self.rating_label, heading_date=heading_date,
+                                striptags=plain_text)
         self.env.globals.update(
             link=self.link,
             external_link=self.external_link,
