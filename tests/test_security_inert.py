@@ -210,7 +210,7 @@ def test_shown_text_folds_every_line_break_and_drops_every_control_even_in_other
 
 # A digest's own template may write Markdown and print values into it (README, "Changing the look"),
 # plainly, through Jinja filters that return Markup (e, join, ~ with a helper's Markup)
-# and through a filter block (whose result Jinja writes as it is).
+# and through filter blocks (whose result Jinja writes as it is, a line break put in a value included).
 MARKDOWN_PRINTING_VALUES = """
 ## Related to {{ article.title | heading }}
 
@@ -224,6 +224,8 @@ Read {{ link(article.title, page_path, article_page(article.id)) }} by {{ articl
 {{ article.summary | e }} {% filter striptags %}{{ article.title }}{% endfilter %}
 
 {{ paragraphs | join("\\n\\n") }}
+
+{% filter replace(" # ", "\\n# ") %}{{ article.tags | join(" ") }}{% endfilter %}
 
 ## Printed values end
 

@@ -14,8 +14,10 @@ HTML off, images off and only http(s) links allowed, and their HTML becomes one 
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -137,11 +139,22 @@ def marked_value(html: str) -> Markup:
     return Markup(f"{VALUE_START}{html}{VALUE_END}")
 
 
+def value_depths(text: str) -> Callable[[int], int]:
+    """How many printed values each position of ``text`` is inside, as inert_markdown counts."""
+    positions, depths, depth = [], [], 0
+    for mark in _MARKS.finditer(text):
+        depth = depth + 1 if mark.group() == VALUE_START else max(0, depth - 1)
+        positions.append(mark.start())
+        depths.append(depth)
+    return lambda position: depths[index - 1] if (index := bisect.bisect_right(positions, position - 1)) else 0
+
+
 def unmarked(text: str) -> str:
     """Template output with the value marks taken out: for HTML the engine passes through as is."""
     return text.replace(VALUE_START, "").replace(VALUE_END, "") if VALUE_START in text else text
 
 
+_MARKS = re.compile(f"[{VALUE_START}{VALUE_END}]")
 _MARKED_PIECES = re.compile(f"({VALUE_START}|{VALUE_END}|<[A-Za-z/][^<>]*>)")
 # What starts Markdown's inline syntax, and its extensions' (attribute lists, emoji, bare links
 # and addresses such as www.x.org, maths, marks, insertions, collapsible "???" blocks), as
@@ -150,7 +163,7 @@ _MARKDOWN_SYNTAX = str.maketrans({ch: f"&#{ord(ch)};" for ch in "[]()!*_`\\{}:~^
 _HASH = re.compile("(?<!&)#")
 
 
-def inert_markdown(text: str) -> str:
+def inert_markdown(text: str, depth: int = 0) -> str:
     """Template output the engine reads as Markdown (a heading, Markdown a digest's own template
     writes), with the values in it unable to be read as Markdown, and the value marks taken out.
 
@@ -158,11 +171,12 @@ def inert_markdown(text: str) -> str:
     of a digest's own template made a link of "[here](javascript:...)". In what a template
     printed, each character that can start Markdown syntax becomes its character reference,
     which a browser shows as the character; HTML tags a helper made (links, badges) keep their
-    form, and only their text is turned. The template's own text stays Markdown.
+    form, and only their text is turned. The template's own text stays Markdown. ``depth``: how
+    many values ``text`` begins inside (a filter block may have put a line break in one).
     """
-    if VALUE_START not in text:
+    if not depth and VALUE_START not in text:
         return text
-    pieces, depth = [], 0
+    pieces = []
     for piece in _MARKED_PIECES.split(text):
         if piece == VALUE_START:
             depth += 1

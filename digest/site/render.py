@@ -34,7 +34,7 @@ from digest.schemas import RATING_SCALE
 from digest.site.charts import Grid, bar_chart, coverage_grid, grid_chart
 from digest.site.escaping import (
     attribute_value, editor_markdown, heading_text, inert_markdown, marked_value, plain_text, safe_url, shown_text, text_node,
-    unmarked,
+    unmarked, value_depths,
 )
 from digest.site.feeds import FeedSpec, atom_feed
 
@@ -316,7 +316,8 @@ class Renderer:
         pieces: list[str] = []
         fragments: list[tuple[str, str]] = []
         cursor = 0
-        for heading in (*_HEADING_LINE.finditer(body), None):
+        depth_at = value_depths(body)  # a line inside a printed value is never a heading of the template's
+        for heading in (*(h for h in _HEADING_LINE.finditer(body) if not depth_at(h.start())), None):
             stretch = body[cursor : heading.start() if heading else len(body)]
             blocks = [block.strip("\n") for block in _BLANK_LINES.split(unmarked(stretch)) if block.strip()]
             if blocks and all(_BLOCK_HTML.match(block) for block in blocks):
@@ -324,7 +325,7 @@ class Renderer:
                 fragments.append((placeholder, "\n\n".join(blocks)))
                 pieces.append(("\n" if pieces else "") + placeholder + "\n\n")
             else:
-                pieces.append(inert_markdown(stretch))
+                pieces.append(inert_markdown(stretch, depth_at(cursor)))
             if heading:
                 pieces.append(inert_markdown(heading.group()))
                 cursor = heading.end()
