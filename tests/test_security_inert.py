@@ -227,6 +227,8 @@ Read {{ link(article.title, page_path, article_page(article.id)) }} by {{ articl
 
 {% filter replace(" # ", "\\n# ") %}{{ article.tags | join(" ") }}{% endfilter %}
 
+About <span title="{{ article.title }}">this</span>, from {{ article.url | urlize }} *emphasis*
+
 ## Printed values end
 
 """
@@ -247,7 +249,8 @@ def test_values_a_digest_s_own_template_prints_into_markdown_stay_text(tmp_path)
     content = write_hostile_content(tmp_path / "content")
     (content / "articles" / "vforged.txt").write_text(f"{FORGED}\n\n{HEADING_LINE}\n\n{MORE_LINES}\n\n{FORGED}\n", encoding="utf-8")
     (content / "articles" / "vforged.yml").write_text(yaml.safe_dump({
-        "title": FORGED, "byline": FORGED, "tags": [FORGED, HEADING_LINE], "summary": f"`{FORGED}` {MORE_LINES}"}), encoding="utf-8")
+        "title": FORGED, "byline": FORGED, "tags": [FORGED, HEADING_LINE], "summary": f"`{FORGED}` {MORE_LINES}",
+        "url": "https://x.org/[y](x/autofocus/onfocus=alert(5)//)"}), encoding="utf-8")
     templates = tmp_path / "templates"
     templates.mkdir()
     packaged = (TEMPLATES_DIR / "article.md.j2").read_text(encoding="utf-8")
@@ -277,6 +280,28 @@ def test_values_a_digest_s_own_template_prints_into_markdown_stay_text(tmp_path)
                 continue
             if between:  # what the template printed: the helpers' links and its own emphasis, nothing a value made
                 assert element.tag in ("p", "a", "span", "em", "div"), (page.path, element.tag)
-                assert element.get("href", "..").startswith(("..", "./")), (page.path, element.get("href"))
+                assert set(element.attrib) <= {"href", "class", "title", "rel"}, (page.path, element.attrib)
+                # the helpers' links between pages, and urlize's of the article's own address
+                assert element.get("href", "..").startswith(("..", "./", "https://")), (page.path, element.get("href"))
         checked += 1
     assert checked >= len(VECTORS) + 1
+
+
+def test_a_filter_block_that_moves_the_value_marks_leaves_no_markdown_on_the_page(tmp_path, make_content):
+    """``reverse`` puts a value's closing mark before its opening one: no mark is trusted then."""
+    import markdown
+
+    from digest.pipeline import build_pages
+
+    reversed_link = "[x](javascript:alert(1))"[::-1]
+    content = make_content({"articles/a.txt": f"{reversed_link}\n\n{PROSE_FOR_FILTERS}\n", "articles/a.yml": "summary: S.\n"})
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "article.md.j2").write_text("## Heading\n\nTitle: {% filter reverse %}{{ article.title }}{% endfilter %} *x*\n")
+    page = next(p for p in build_pages(content, tmp_path / "cache", template_overrides=(templates,)).pages if p.path == "articles/a.md")
+    html = markdown.markdown(page.markdown.split("\n---\n", 1)[1])
+    assert live_markup(html) == [] and "<a" not in html and "\ufdd0" not in html and "\ufdd1" not in html
+    assert reversed_link[::-1] in visible_text(html)  # shown as text
+
+
+PROSE_FOR_FILTERS = "The council said on Tuesday that the bridge would take two more years to rebuild, at a higher cost."

@@ -15,6 +15,7 @@ HTML off, images off and only http(s) links allowed, and their HTML becomes one 
 from __future__ import annotations
 
 import bisect
+import html
 import re
 import unicodedata
 from collections.abc import Callable
@@ -139,14 +140,28 @@ def marked_value(html: str) -> Markup:
     return Markup(f"{VALUE_START}{html}{VALUE_END}")
 
 
-def value_depths(text: str) -> Callable[[int], int]:
-    """How many printed values each position of ``text`` is inside, as inert_markdown counts."""
+def value_depths(text: str) -> Callable[[int], int] | None:
+    """How many printed values each position of ``text`` is inside, as inert_markdown counts;
+    None if the marks cannot be trusted.
+
+    Every value is marked once, with nothing marked inside it (_finalize), so the marks come in
+    pairs. A filter block can move them (``reverse``, ``truncate``).
+    """
     positions, depths, depth = [], [], 0
     for mark in _MARKS.finditer(text):
-        depth = depth + 1 if mark.group() == VALUE_START else max(0, depth - 1)
+        depth = depth + 1 if mark.group() == VALUE_START else depth - 1
+        if depth not in (0, 1):
+            return None
         positions.append(mark.start())
         depths.append(depth)
+    if depth:
+        return None
     return lambda position: depths[index - 1] if (index := bisect.bisect_right(positions, position - 1)) else 0
+
+
+def all_one_value(text: str) -> str:
+    """Template output whose marks cannot be trusted, marked as one value: none of it is Markdown."""
+    return f"{VALUE_START}{unmarked(text)}{VALUE_END}"
 
 
 def unmarked(text: str) -> str:
@@ -182,12 +197,31 @@ def inert_markdown(text: str, depth: int = 0) -> str:
             depth += 1
         elif piece == VALUE_END:
             depth = max(0, depth - 1)
-        elif piece.startswith("<") and _MARKED_PIECES.fullmatch(piece):  # a tag: a value in it is an attribute's
+        elif piece.startswith("<") and _MARKED_PIECES.fullmatch(piece):  # a tag
+            pieces.append(_inert_tag(piece, inside_value=depth > 0))
             depth = max(0, depth + piece.count(VALUE_START) - piece.count(VALUE_END))
-            pieces.append(unmarked(piece))
         else:
             pieces.append(_HASH.sub("&#35;", piece.translate(_MARKDOWN_SYNTAX)) if depth else piece)
     return "".join(pieces)
+
+
+_MARKED_SPAN = re.compile(f"{VALUE_START}[^{VALUE_START}{VALUE_END}]*{VALUE_END}")
+_QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+
+
+def _inert_tag(tag: str, inside_value: bool) -> str:
+    """A tag in Markdown with every value in it fully encoded, as attribute_value encodes:
+    Python-Markdown's link pattern reads inside a raw tag, and made "[y](onmouseover=...)" in a
+    title attribute a link whose quotes ended the attribute. A value the template put in the tag
+    is encoded whole; a tag a value brought (a helper's link, urlize's) has each quoted attribute
+    value encoded (a helper's are already)."""
+    def encoded(text: str) -> str:
+        return str(attribute_value(html.unescape(unmarked(text))))
+
+    tag = _MARKED_SPAN.sub(lambda span: encoded(span.group()), tag)
+    if inside_value:
+        tag = _QUOTED.sub(lambda quoted: quoted.group()[0] + encoded(quoted.group()[1:-1]) + quoted.group()[-1], tag)
+    return unmarked(tag)
 
 
 def plain_text(value: object) -> Markup:

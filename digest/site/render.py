@@ -34,7 +34,7 @@ from digest.schemas import RATING_SCALE
 from digest.site.charts import Grid, bar_chart, coverage_grid, grid_chart
 from digest.site.escaping import (
     attribute_value, editor_markdown, heading_text, inert_markdown, marked_value, plain_text, safe_url, shown_text, text_node,
-    unmarked, value_depths,
+    all_one_value, unmarked, value_depths,
 )
 from digest.site.feeds import FeedSpec, atom_feed
 
@@ -317,6 +317,9 @@ class Renderer:
         fragments: list[tuple[str, str]] = []
         cursor = 0
         depth_at = value_depths(body)  # a line inside a printed value is never a heading of the template's
+        if depth_at is None:
+            body = all_one_value(body)
+            depth_at = value_depths(body)
         for heading in (*(h for h in _HEADING_LINE.finditer(body) if not depth_at(h.start())), None):
             stretch = body[cursor : heading.start() if heading else len(body)]
             blocks = [block.strip("\n") for block in _BLANK_LINES.split(unmarked(stretch)) if block.strip()]
