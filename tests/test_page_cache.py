@@ -158,26 +158,20 @@ def test_a_cache_entry_removed_during_a_build_is_a_clear_error_and_the_site_stay
     assert _pages(_build(project, "site")) == before
 
 
-def test_a_page_named_in_the_nav_without_a_title_keys_every_page(project):
-    """MkDocs reads such a page's title from the page, and every page's header shows it."""
-    (project / "docs" / "about.md").write_text("# About us\n", encoding="utf-8")
+@pytest.mark.parametrize("nav_entry, before, after", [
+    # MkDocs reads the title of a page the nav names without one from the page; every header shows it.
+    ("about.md", "# About us\n", "# Who we are\n"),
+    # Material shows a nav page's subtitle, icon and status in every page's navigation.
+    ("About: about.md", "---\nsubtitle: First edition\n---\n# About\n", "---\nsubtitle: Who we are\n---\n# About\n"),
+], ids=["without a title", "with a title"])
+def test_a_page_named_in_the_nav_keys_every_page(project, nav_entry, before, after):
+    (project / "docs" / "about.md").write_text(before, encoding="utf-8")
     (project / "mkdocs.yml").write_text(
-        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\nnav:\n  - Home: index.md\n  - about.md\n", encoding="utf-8")
+        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\nnav:\n  - Home: index.md\n  - {nav_entry}\n", encoding="utf-8")
     _build(project, "site")
-    (project / "docs" / "about.md").write_text("# Who we are\n", encoding="utf-8")
-    site = _build(project, "site")
-    assert "Who we are" in (site / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
-
-
-def test_a_page_named_in_the_nav_with_a_title_keys_every_page_by_its_front_matter(project):
-    """Material shows a nav page's subtitle, icon and status in every page's navigation."""
-    (project / "docs" / "about.md").write_text("---\nsubtitle: First edition\n---\n# About\n", encoding="utf-8")
-    (project / "mkdocs.yml").write_text(
-        f"INHERIT: {REPO / 'digest' / 'site' / 'mkdocs.yml'}\nnav:\n  - Home: index.md\n  - About: about.md\n", encoding="utf-8")
-    _build(project, "site")
-    (project / "docs" / "about.md").write_text("---\nsubtitle: Withdrawn\n---\n# About\n", encoding="utf-8")
+    (project / "docs" / "about.md").write_text(after, encoding="utf-8")
     warm = _pages(_build(project, "site"))
-    assert "Withdrawn" in (project / "site" / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
+    assert "Who we are" in (project / "site" / "articles" / "talks" / "index.html").read_text(encoding="utf-8")
     shutil.rmtree(project / "cache")
     assert _pages(_build(project, "cold")) == warm
 
