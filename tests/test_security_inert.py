@@ -229,6 +229,11 @@ Read {{ link(article.title, page_path, article_page(article.id)) }} by {{ articl
 
 About <span title="{{ article.title }}">this</span>, from {{ article.url | urlize }} *emphasis*
 
+Source: <{{ article.url }}> (where it was captured). Byline:
+{{ article.byline }}
+
+{{ article.title }}
+
 ## Printed values end
 
 """
@@ -251,13 +256,18 @@ def test_values_a_digest_s_own_template_prints_into_markdown_stay_text(tmp_path)
     (content / "articles" / "vforged.yml").write_text(yaml.safe_dump({
         "title": FORGED, "byline": FORGED, "tags": [FORGED, HEADING_LINE], "summary": f"`{FORGED}` {MORE_LINES}",
         "url": "https://x.org/[y](x/autofocus/onfocus=alert(5)//)"}), encoding="utf-8")
+    # A value alone on a line under the template's (a setext underline), opening a block, or
+    # naming a tag after the template's "<" (its path segments its attributes).
+    (content / "articles" / "vlines.txt").write_text(f"/// details\n\n{PROSE_FOR_FILTERS}\n", encoding="utf-8")
+    (content / "articles" / "vlines.yml").write_text(yaml.safe_dump({
+        "title": "/// details", "byline": "---", "url": "https://e.org/x/contenteditable/autofocus/hidden"}), encoding="utf-8")
     templates = tmp_path / "templates"
     templates.mkdir()
     packaged = (TEMPLATES_DIR / "article.md.j2").read_text(encoding="utf-8")
     (templates / "article.md.j2").write_text(packaged.replace("## Article text", MARKDOWN_PRINTING_VALUES + "## Article text"))
     # Extensions that add syntax a value could use: attribute lists (event handlers), bare links, marks, blocks.
     extensions = [*site_markdown_extensions(), "attr_list", "abbr", "pymdownx.magiclink", "pymdownx.tilde", "pymdownx.caret",
-                  "pymdownx.details"]
+                  "pymdownx.details", "pymdownx.blocks.details"]
     site = build_pages(content, tmp_path / "cache", template_overrides=(templates,))
     checked = 0
     for page in site.pages:
@@ -284,7 +294,7 @@ def test_values_a_digest_s_own_template_prints_into_markdown_stay_text(tmp_path)
                 # the helpers' links between pages, and urlize's of the article's own address
                 assert element.get("href", "..").startswith(("..", "./", "https://")), (page.path, element.get("href"))
         checked += 1
-    assert checked >= len(VECTORS) + 1
+    assert checked >= len(VECTORS) + 2
 
 
 def test_a_filter_block_that_moves_the_value_marks_leaves_no_markdown_on_the_page(tmp_path, make_content):

@@ -191,18 +191,36 @@ def inert_markdown(text: str, depth: int = 0) -> str:
     """
     if not depth and VALUE_START not in text:
         return text
-    pieces = []
+    pieces, value_begins = [], False
     for piece in _MARKED_PIECES.split(text):
         if piece == VALUE_START:
             depth += 1
+            value_begins = True
         elif piece == VALUE_END:
             depth = max(0, depth - 1)
         elif piece.startswith("<") and _MARKED_PIECES.fullmatch(piece):  # a tag
             pieces.append(_inert_tag(piece, inside_value=depth > 0))
             depth = max(0, depth + piece.count(VALUE_START) - piece.count(VALUE_END))
+            value_begins = False
+        elif depth and piece:
+            turned = _HASH.sub("&#35;", piece.translate(_MARKDOWN_SYNTAX))
+            if value_begins:
+                turned = _inert_beginning(turned, after_tag_opening=bool(pieces) and pieces[-1].endswith(("<", "</")))
+            pieces.append(turned)
+            value_begins = False
         else:
-            pieces.append(_HASH.sub("&#35;", piece.translate(_MARKDOWN_SYNTAX)) if depth else piece)
+            pieces.append(piece)
     return "".join(pieces)
+
+
+def _inert_beginning(text: str, after_tag_opening: bool) -> str:
+    """A value's text with its first character a reference where it could begin syntax: any
+    punctuation at a line's start (a "-" list or setext underline, "///" blocks), and anything
+    after a template's "<", where a letter would begin a tag named by content."""
+    first = text[0]
+    if first == "&" or first.isspace() or (first.isalnum() and not after_tag_opening):
+        return text  # "&": already a reference (escape() leaves no bare one)
+    return f"&#{ord(first)};{text[1:]}"
 
 
 _MARKED_SPAN = re.compile(f"{VALUE_START}[^{VALUE_START}{VALUE_END}]*{VALUE_END}")
