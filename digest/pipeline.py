@@ -193,12 +193,13 @@ def normalize_all(
         task = progress.add_task("Normalizing captures", total=len(missing))
 
         def arrived(position: int, result: NormalizedArticle | Problem | WorkerCrash) -> None:
-            job = jobs[missing[position]]
+            index = missing[position]
+            job = jobs[index]
             if isinstance(result, WorkerCrash):
                 result = Problem(str(job.capture.path), f"could not be normalized: {result.reason}")
             elif cache and isinstance(result, (NormalizedArticle, CaptureRefused)):
                 cache.put(job.capture, result, job.hints, job.recurring)
-            results[missing[position]] = result
+            results[index] = result
             progress.advance(task)
 
         run_all(normalize_or_report, [jobs[i] for i in missing], workers, on_result=arrived)
@@ -246,9 +247,11 @@ def assemble_digest(
 
 def _keep_out_of_collections() -> None:
     """Freeze what the stages so far made: it lives until the build ends, and Python's full
-    collections, set off by every later stage's allocations, would walk all of it again each
-    time (2 s of a 10,000-article build). Frozen objects still go when nothing refers to them;
-    the next build (`mkdocs serve`) unfreezes them before starting."""
+    collections, set off by every later stage's allocations (MkDocs' millions of objects
+    among them), would walk all of it again each time (at 10,000 articles, 2.8 s of the pipeline and 2.5 s
+    of MkDocs).
+    Frozen objects still go when nothing refers to them; the next build (`mkdocs serve`)
+    unfreezes them before starting."""
     gc.freeze()
 
 
@@ -278,4 +281,5 @@ def build_pages(
     gc.unfreeze()  # the previous build's records (`mkdocs serve`), frozen between stages, may go now
     digest, problems = assemble_digest(content_dir, cache_dir, show_progress, workers)
     site = render_site(digest, page_url, template_overrides, jobs=workers.local_jobs)
+    _keep_out_of_collections()  # the pages, until the engine is done with them
     return dataclasses.replace(site, problems=tuple(problems))

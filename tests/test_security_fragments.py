@@ -34,7 +34,7 @@ def test_a_page_hands_the_engine_only_headings_and_placeholders():
     body = page.body
     assert "paragraph" not in body and "&lt;b&gt;" not in body
     lines = [line for line in body.splitlines() if line.strip()]
-    assert all(line.startswith("## ") or render._PLACEHOLDER.fullmatch(line) for line in lines), lines
+    assert all(line.startswith("## ") or render.FRAGMENT_PLACEHOLDER.fullmatch(line) for line in lines), lines
     assert [placeholder in body for placeholder, _ in page.fragments] == [True] * len(page.fragments)
     assert "First &lt;b&gt;paragraph&lt;/b&gt;." in page.markdown  # the whole page, for an engine without fragments
 

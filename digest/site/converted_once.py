@@ -24,10 +24,11 @@ import re
 from dataclasses import dataclass
 
 from digest.site.page_cache import digest_alone, reads_only_the_page
+from digest.site.render import FRAGMENT_PLACEHOLDER, fragment_placeholder
 
-_TOKEN = re.compile(r'(?<=<div data-digest-fragment=")[0-9a-f]{32}-[0-9]+(?="></div>)')
-# A line of a shape, its tokens taken out: a plain heading, a placeholder or nothing.
-_SHAPE_LINE = re.compile(r"""#{1,6} [A-Za-z][A-Za-z ,.:;?'’-]*|<div data-digest-fragment=""></div>|""")
+_ANY_PLACEHOLDER = "\0"  # what stands for each placeholder in a shape
+# A line of a shape: a plain heading, a placeholder or nothing.
+_SHAPE_LINE = re.compile(r"""#{1,6} [A-Za-z][A-Za-z ,.:;?'’-]*|\0|""")
 
 
 def converts_alike(config) -> bool:
@@ -44,7 +45,7 @@ def converts_alike(config) -> bool:
 class _Converted:
     """The HTML of the first page of a shape, cut at its tokens, and what MkDocs read from it."""
 
-    parts: tuple[str, ...]
+    parts: tuple[str, ...]  # the HTML between its placeholders
     toc: object
     anchor_ids: frozenset[str]
     title: str | None
@@ -64,8 +65,8 @@ class ConvertedOnce:
     def markdown(self, path: str, markdown: str) -> str:
         if not self._enabled:
             return markdown
-        tokens = _TOKEN.findall(markdown)
-        shape = _TOKEN.sub("", markdown) if tokens else ""
+        tokens = FRAGMENT_PLACEHOLDER.findall(markdown)
+        shape = FRAGMENT_PLACEHOLDER.sub(_ANY_PLACEHOLDER, markdown) if tokens else ""
         if not tokens or not all(_SHAPE_LINE.fullmatch(line) for line in shape.split("\n")):
             return markdown
         converted = self._converted.get(shape)
@@ -78,8 +79,9 @@ class ConvertedOnce:
     def html(self, path: str, html: str, page) -> str:
         if path in self._first:
             shape, tokens = self._first.pop(path)
-            if _TOKEN.findall(html) == tokens:  # each placeholder came through once, in order
-                self._converted[shape] = _Converted(tuple(_TOKEN.split(html)), page.toc, frozenset(
+            pieces = FRAGMENT_PLACEHOLDER.split(html)  # the HTML between placeholders, and their tokens
+            if pieces[1::2] == tokens:  # each placeholder came through once, in order
+                self._converted[shape] = _Converted(tuple(pieces[0::2]), page.toc, frozenset(
                     page.present_anchor_ids or ()), getattr(page, "_title_from_render", None))
             return html
         if path not in self._alike:
@@ -92,5 +94,5 @@ class ConvertedOnce:
         self.reused += 1
         pieces = [converted.parts[0]]
         for token, part in zip(tokens, converted.parts[1:]):
-            pieces += [token, part]
+            pieces += [fragment_placeholder(token), part]
         return "".join(pieces)

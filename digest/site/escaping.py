@@ -192,13 +192,13 @@ def inert_markdown(text: str, depth: int = 0) -> str:
     if not depth and VALUE_START not in text:
         return text
     pieces, value_begins = [], False
-    for piece in _MARKED_PIECES.split(text):
+    for index, piece in enumerate(_MARKED_PIECES.split(text)):
         if piece == VALUE_START:
             depth += 1
             value_begins = True
         elif piece == VALUE_END:
             depth = max(0, depth - 1)
-        elif piece.startswith("<") and _MARKED_PIECES.fullmatch(piece):  # a tag
+        elif index % 2:  # what the pattern matched besides a mark: a tag
             pieces.append(_inert_tag(piece, inside_value=depth > 0))
             depth = max(0, depth + piece.count(VALUE_START) - piece.count(VALUE_END))
             value_begins = False

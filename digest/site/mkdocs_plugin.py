@@ -25,7 +25,6 @@ engine that takes no fragments can convert ``Page.markdown``, the whole page as 
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import os
@@ -74,7 +73,12 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     prebuilt: RenderedSite | None = None
 
     def _config_relative(self, config, value: str) -> Path:
-        return (Path(config.config_file_path).parent / value).resolve()
+        return self._as_named(config, value).resolve()
+
+    @staticmethod
+    def _as_named(config, value: str) -> Path:
+        """A folder option as a path beside mkdocs.yml, links not resolved."""
+        return Path(os.path.abspath(Path(config.config_file_path).parent / value))
 
     def template_overrides(self, config) -> tuple[Path, ...]:
         """The digest's own templates/ folder, searched before the packaged templates."""
@@ -92,9 +96,6 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             site = build_pages(
                 content_dir, cache_dir, page_url=page_url_style(config), template_overrides=self.template_overrides(config)
             )
-            # As `digest build` does: the pages live until MkDocs is done with them, and frozen
-            # they are not walked again by each of the collections MkDocs' objects set off.
-            gc.freeze()
             for problem in site.problems:
                 (log.warning if problem.severity == "error" else log.info)(str(problem))
         else:
@@ -115,9 +116,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def _watched_folders(self, config) -> tuple[Path, ...]:
         """The folders as named, links not resolved: a link repointed is then a change of the
         watched name (watching.py), where the folder it named would go on being watched."""
-        named = [Path(os.path.abspath(Path(config.config_file_path).parent / value))
-                 for value in (self.config.content, self.config.templates)]
-        return (named[0], *(named[1:] if self.template_overrides(config) else ()), TEMPLATES_DIR)
+        templates = (self._as_named(config, self.config.templates),) if self.template_overrides(config) else ()
+        return (self._as_named(config, self.config.content), *templates, TEMPLATES_DIR)
 
     def on_serve(self, server, config, builder):
         if not self.config.watch_by_polling:

@@ -10,9 +10,8 @@ Markdown extensions), the nav pages that the nav names without a title (MkDocs r
 titles, in every page's header, from the pages themselves; the digest's own nav gives every
 title, so adding an article does not change the key of the others), the files of docs/ the nav
 names (Material shows their front matter's subtitle, icon and status in every page's nav), the
-theme's template
-files outside installed packages, the digest's own code and the version of every installed
-distribution. That is the key.
+theme's template files outside installed packages, the digest's own code and the version of
+every installed distribution. That is the key.
 
 The site URL is not in it. It reaches a page only as its canonical link, which the cache leaves
 out of what it keeps and adds to each page it hands out, so `mkdocs serve` (whose site URL is
@@ -24,8 +23,8 @@ digest, or a hook (what it does to a page is its own), and pages that are in the
 previous and next links name their neighbours), a Markdown extension that may read files
 (snippets, any not known to read only the page), and a theme file of the digest's own that
 holds template code (it may print the number of pages, the build's date, the page's absolute
-URL: anything of the build). Entries of the current site are kept, and of one other and of any a build
-began with in the last hour; the rest is pruned.
+URL: anything of the build). Entries of the current site are kept, and of one other and of any
+a build began with in the last hour; the rest is pruned.
 """
 
 from __future__ import annotations
@@ -99,6 +98,7 @@ def nav_paths(nav, titled: bool = False) -> Iterator[tuple[str, bool]]:
             yield from nav_paths(item)
 
 
+@cache
 def _installed_library_dirs() -> tuple[Path, ...]:
     paths = sysconfig.get_paths()
     return tuple({Path(paths[name]).resolve() for name in ("purelib", "platlib")})

@@ -33,8 +33,8 @@ from digest.records import EnrichedArticle, EntityMention, Figure, LinkedDigest,
 from digest.schemas import RATING_SCALE
 from digest.site.charts import Grid, bar_chart, coverage_grid, grid_chart
 from digest.site.escaping import (
-    attribute_value, editor_markdown, heading_text, inert_markdown, marked_value, plain_text, safe_url, shown_text, text_node,
-    all_one_value, unmarked, value_depths,
+    all_one_value, attribute_value, editor_markdown, heading_text, inert_markdown, marked_value, plain_text, safe_url,
+    shown_text, text_node, unmarked, value_depths,
 )
 from digest.site.feeds import FeedSpec, atom_feed
 
@@ -337,7 +337,7 @@ class Renderer:
     def placeholder(self) -> str:
         """A block-level element no content can write: content is escaped, and the token is this build's secret."""
         self._fragments += 1
-        return f'<div data-digest-fragment="{self._token}-{self._fragments}"></div>'
+        return fragment_placeholder(f"{self._token}-{self._fragments}")
 
     def search_filters(self, article: EnrichedArticle, story: Story | None) -> dict[str, str]:
         """What a reader can narrow a search by: the article's search record carries them as Pagefind filters."""
@@ -398,7 +398,11 @@ class Renderer:
         return rendered
 
 
-_PLACEHOLDER = re.compile(r'<div data-digest-fragment="([0-9a-f]{32}-[0-9]+)"></div>')
+FRAGMENT_PLACEHOLDER = re.compile(r'<div data-digest-fragment="([0-9a-f]{32}-[0-9]+)"></div>')  # group 1: its token
+
+
+def fragment_placeholder(token: str) -> str:
+    return f'<div data-digest-fragment="{token}"></div>'
 
 
 def fill_fragments(html: str, fragments: tuple[tuple[str, str], ...]) -> str:
@@ -410,7 +414,7 @@ def fill_fragments(html: str, fragments: tuple[tuple[str, str], ...]) -> str:
     """
     if not fragments:
         return html
-    by_token = {_PLACEHOLDER.fullmatch(placeholder).group(1): fragment for placeholder, fragment in fragments}
+    by_token = {FRAGMENT_PLACEHOLDER.fullmatch(placeholder).group(1): fragment for placeholder, fragment in fragments}
     used: set[str] = set()
 
     def fill(match: re.Match) -> str:
@@ -420,7 +424,7 @@ def fill_fragments(html: str, fragments: tuple[tuple[str, str], ...]) -> str:
         used.add(token)
         return by_token[token]
 
-    filled = _PLACEHOLDER.sub(fill, html)
+    filled = FRAGMENT_PLACEHOLDER.sub(fill, html)
     if len(used) != len(by_token):
         raise ValueError("the site engine did not keep a fragment's placeholder in place")
     return filled

@@ -110,10 +110,10 @@ class SearchIndexing:
     """The search bundles of some pages, indexed by Pagefind while the engine renders.
 
     The records are written at once, by the build's own thread, each into the folder of its
-    shard (beside the site, mirroring the pages' paths); a second thread starts Pagefind on the
-    first shard as soon as it is written, then on each next one, and waits for it. Nothing else happens on that thread:
-    each file operation there would wait for the engine's thread to let go of Python's lock
-    (writing 9,360 records from it took 23 s beside MkDocs, 1 s before it).
+    shard (beside the site, mirroring the pages' paths); a second thread starts Pagefind on each
+    shard as soon as its records are written, and waits for it. Nothing else happens on that
+    thread: each file operation there would wait for the engine's thread to let go of Python's
+    lock (writing 9,360 records from it took 23 s beside MkDocs, 1 s before it).
 
     With a cache folder, a shard's bundle is kept under a key of everything Pagefind reads for
     it (its records, whole, and Pagefind's version): a rebuild after one edited summary indexes
@@ -136,8 +136,9 @@ class SearchIndexing:
         self._bundles = [self._cache / _bundle_key(shard, records) if self._cache else site_dir / bundle_dir(n)
                          for n, shard in enumerate(shards)]
         self._records = _records_folder(site_dir)
-        self._written = [threading.Event() for _ in shards]
+        self._written = [threading.Event() for _ in shards]  # Pagefind starts on a shard once it is written
         self._thread = threading.Thread(target=self._index, name="digest-search-index", daemon=True)
+        self._thread.start()
         try:
             for n, shard in enumerate(shards):
                 if not (self._cache and self._bundles[n].is_dir()):  # else in the cache
@@ -146,10 +147,6 @@ class SearchIndexing:
                         target.parent.mkdir(parents=True, exist_ok=True)
                         target.write_bytes(records[path])
                 self._written[n].set()
-                if n == 0:  # Pagefind starts on the first shard while the others are written
-                    self._thread.start()
-            if not shards:
-                self._thread.start()
         except BaseException:
             self.cancel()
             raise
@@ -190,8 +187,7 @@ class SearchIndexing:
         self._cancelled.set()
         for written in self._written:
             written.set()
-        if self._thread.is_alive():
-            self._thread.join()
+        self._thread.join()
         shutil.rmtree(self._records, ignore_errors=True)
 
 
